@@ -1,0 +1,82 @@
+#include "Router.h"
+
+#include <QLoggingCategory>
+#include <QUrl>
+
+#include <exception>
+
+Q_LOGGING_CATEGORY(lcRouter, "keydesk.router")
+
+namespace keydesk::http {
+
+void Router::add(QByteArray method, QString pattern, Handler handler)
+{
+    m_routes.push_back({std::move(method), pattern.split(u'/', Qt::SkipEmptyParts),
+                        std::move(handler)});
+}
+
+bool Router::matches(const Route &route, const QStringList &segments, QStringList *params)
+{
+    if (route.segments.size() != segments.size())
+        return false;
+    params->clear();
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (route.segments.at(i) == u"{}")
+            params->append(segments.at(i));
+        else if (route.segments.at(i) != segments.at(i))
+            return false;
+    }
+    return true;
+}
+
+Response Router::dispatch(const Request &request) const
+{
+    if (request.body.size() > maxBodyBytes) {
+        return problemResponse(413, ErrorCode::payloadTooLarge,
+                               QStringLiteral("The request body must not exceed %1 bytes.").arg(maxBodyBytes));
+    }
+    // A path is a sequence of non-empty segments: "//v1" or "/v1/" are not our routes.
+    // Split before decoding, so that an encoded slash (%2F) stays inside its segment.
+    const QStringList segments = request.path.split(u'/');
+    if (segments.size() < 2 || !segments.first().isEmpty()
+        || std::any_of(segments.begin() + 1, segments.end(),
+                       [](const QString &s) { return s.isEmpty(); })) {
+        return problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+    }
+    QStringList wanted;
+    for (qsizetype i = 1; i < segments.size(); ++i)
+        wanted.append(QUrl::fromPercentEncoding(segments.at(i).toUtf8()));
+
+    QByteArrayList allowed;
+    QStringList params;
+    for (const Route &route : m_routes) {
+        if (!matches(route, wanted, &params))
+            continue;
+        if (route.method != request.method) {
+            allowed.append(route.method);
+            continue;
+        }
+        try {
+            return route.handler(request, params);
+        } catch (const ApiError &error) {
+            return error.response();
+        } catch (const std::exception &error) {
+            // Storage failures and the like: the client did nothing wrong, so no detail from
+            // inside leaks out; the operator's log has it.
+            qCCritical(lcRouter, "%s %s failed: %s", request.method.constData(),
+                       qUtf8Printable(route.segments.join(u'/')), error.what());
+            return problemResponse(503, ErrorCode::internalError,
+                                   QStringLiteral("The service is temporarily unavailable. Try again shortly."));
+        }
+    }
+    if (!allowed.isEmpty()) {
+        Response response = problemResponse(
+                405, ErrorCode::methodNotAllowed,
+                QStringLiteral("This resource does not support %1.").arg(QString::fromLatin1(request.method)));
+        response.headers.append({"Allow", allowed.join(", ")});
+        return response;
+    }
+    return problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+}
+
+} // namespace keydesk::http

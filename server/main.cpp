@@ -1,0 +1,323 @@
+// keydesk-server: the command line around KeyDeskServer (serve, user add, org add, migrate).
+
+#include "KeyDeskServer.h"
+#include "Names.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+using namespace keydesk;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(const QString &message)
+{
+    err() << "keydesk-server: " << message << Qt::endl;
+    return 1;
+}
+
+QString defaultDatabaseUrl()
+{
+    const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QStringLiteral("sqlite:") + QDir(directory).filePath(QStringLiteral("keydesk.db"));
+}
+
+QCommandLineOption databaseOption()
+{
+    return {QStringLiteral("database"),
+            QStringLiteral("Where the data lives: sqlite:PATH or postgresql://user:pass@host:port/db. "
+                           "Default: %1").arg(defaultDatabaseUrl()),
+            QStringLiteral("url"), defaultDatabaseUrl()};
+}
+
+// Ctrl+C and SIGTERM end the event loop through a socket pair (a signal handler may only
+// write()), so that pending key usage is written and connections close cleanly.
+int signalPipe[2];
+
+void forwardSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[0], &byte, 1);
+}
+
+void quitOnSignals(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+    struct sigaction action {};
+    action.sa_handler = forwardSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (host == u"localhost")
+        host = QStringLiteral("127.0.0.1");
+    bool ok = false;
+    const uint number = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || number > 65535 || !address->setAddress(host))
+        return false;
+    *port = quint16(number);
+    return true;
+}
+
+// The password comes from standard input: typed at a prompt without echo, or piped in.
+QString readPassword()
+{
+    const bool interactive = ::isatty(STDIN_FILENO);
+    termios saved {};
+    if (interactive) {
+        err() << "Password (12 characters or more): " << Qt::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+    }
+    QTextStream in(stdin);
+    const QString password = in.readLine();
+    if (interactive) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        err() << Qt::endl;
+    }
+    return password;
+}
+
+int serve(QCoreApplication &app, const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Serve the KeyDesk REST API: organizations' API keys, their verification, and the admin "
+            "sessions of the desktop app. Logs one line per request to standard error."));
+    parser.addHelpOption();
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address and port to listen on, e.g. 127.0.0.1:8787 or [::]:443 "
+                                                   "(port 0 picks a free one)."),
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8787"));
+    const QCommandLineOption database = databaseOption();
+    const QCommandLineOption signup(QStringLiteral("allow-signup"),
+                                    QStringLiteral("Let anyone create an organization through POST /v1/signup."));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     QStringLiteral("PEM certificate (chain) to serve HTTPS with."), QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
+    parser.addOptions({listen, database, signup, tlsCert, tlsKey});
+    parser.process(arguments);
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("serve takes no arguments (see serve --help)"));
+
+    ServerConfig config;
+    if (!parseListen(parser.value(listen), &config.address, &config.port))
+        return fail(QStringLiteral("--listen expects host:port, e.g. 127.0.0.1:8787"));
+    config.databaseUrl = parser.value(database);
+    config.allowSignup = parser.isSet(signup);
+    config.tlsCertificatePath = parser.value(tlsCert);
+    config.tlsKeyPath = parser.value(tlsKey);
+
+    try {
+        KeyDeskServer server(config);
+        QString error;
+        const quint16 port = server.listen(&error);
+        if (port == 0)
+            return fail(QStringLiteral("cannot listen on %1: %2").arg(parser.value(listen), error));
+        const bool tls = !config.tlsCertificatePath.isEmpty();
+        const QString host = config.address.protocol() == QAbstractSocket::IPv6Protocol
+                ? QStringLiteral("[%1]").arg(config.address.toString())
+                : config.address.toString();
+        err() << "keydesk-server " << KEYDESK_VERSION << ": " << server.store().description()
+              << (config.allowSignup ? ", sign-up enabled" : ", sign-up disabled") << Qt::endl;
+        err() << "listening on " << (tls ? "https" : "http") << "://" << host << ':' << port << Qt::endl;
+        if (!tls && !config.address.isLoopback())
+            err() << "warning: serving plain HTTP on a non-loopback address; use --tls-cert/--tls-key "
+                     "or a TLS-terminating proxy" << Qt::endl;
+        quitOnSignals(app);
+        const int code = QCoreApplication::exec();
+        err() << "keydesk-server: stopped" << Qt::endl;
+        return code;
+    } catch (const StoreError &error) {
+        return fail(QString::fromStdString(error.what()));
+    }
+}
+
+int migrate(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Bring the database schema to this version's and exit. "
+                                                    "(serve does this too at start.)"));
+    parser.addHelpOption();
+    const QCommandLineOption database = databaseOption();
+    parser.addOption(database);
+    parser.process(arguments);
+    try {
+        Store store(parser.value(database));
+        const QList<int> applied = store.migrate(QDateTime::currentDateTimeUtc());
+        if (applied.isEmpty())
+            out() << "schema already at version " << store.schemaVersion() << Qt::endl;
+        else
+            out() << "schema migrated to version " << applied.constLast() << Qt::endl;
+        return 0;
+    } catch (const StoreError &error) {
+        return fail(QString::fromStdString(error.what()));
+    }
+}
+
+int orgAdd(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Create an organization and print its id."));
+    parser.addHelpOption();
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("The organization's name."),
+                                  QStringLiteral("name"));
+    const QCommandLineOption database = databaseOption();
+    parser.addOptions({name, database});
+    parser.process(arguments);
+    const NameCheck check = checkName(parser.value(name));
+    if (!check.ok() || check.normalized.isEmpty())
+        return fail(QStringLiteral("--name is required and %1").arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
+    try {
+        Store store(parser.value(database));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        store.migrate(now);
+        const Organization organization = store.createOrganization(check.normalized, now);
+        out() << organization.id << Qt::endl;
+        return 0;
+    } catch (const StoreError &error) {
+        return fail(QString::fromStdString(error.what()));
+    }
+}
+
+int userAdd(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Add a user to an organization. A new user's password is read from standard input "
+            "(prompted without echo on a terminal). An existing user (same email) keeps their "
+            "password and gets the role in this organization."));
+    parser.addHelpOption();
+    const QCommandLineOption org(QStringLiteral("org"), QStringLiteral("Organization id (org_…)."), QStringLiteral("id"));
+    const QCommandLineOption email(QStringLiteral("email"), QStringLiteral("The user's email address."), QStringLiteral("email"));
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("The user's display name."), QStringLiteral("name"));
+    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("owner, admin or member (default member)."),
+                                  QStringLiteral("role"), QStringLiteral("member"));
+    const QCommandLineOption database = databaseOption();
+    parser.addOptions({org, email, name, role, database});
+    parser.process(arguments);
+
+    const std::optional<Role> parsedRole = roleFromWire(parser.value(role));
+    if (!parsedRole)
+        return fail(QStringLiteral("--role must be owner, admin or member"));
+    const QString emailText = parser.value(email).trimmed();
+    if (parser.value(org).isEmpty() || emailText.count(u'@') != 1 || emailText.size() > 254)
+        return fail(QStringLiteral("--org and a valid --email are required (see user add --help)"));
+    try {
+        Store store(parser.value(database));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        store.migrate(now);
+        if (!store.organization(parser.value(org)))
+            return fail(QStringLiteral("no organization with id %1").arg(parser.value(org)));
+        std::optional<User> user;
+        if (const auto existing = store.userByEmail(emailText)) {
+            user = existing->user;
+        } else {
+            const NameCheck check = checkName(parser.value(name));
+            if (!check.ok() || check.normalized.isEmpty())
+                return fail(QStringLiteral("--name is required for a new user and %1")
+                                    .arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
+            const QString password = readPassword();
+            if (password.size() < 12 || password.size() > 1024)
+                return fail(QStringLiteral("the password must be 12 to 1024 characters long"));
+            user = store.createUser(emailText, check.normalized,
+                                    crypto::hashPassword(password.toUtf8(), crypto::ScryptCost {}), now);
+        }
+        store.addMembership(parser.value(org), user->id, *parsedRole, now);
+        store.audit({QStringLiteral("membership.add"), {}, parser.value(org), user->id, QStringLiteral("cli"),
+                     QStringLiteral("success")}, now);
+        out() << user->id << Qt::endl;
+        return 0;
+    } catch (const StoreError &error) {
+        return fail(QString::fromStdString(error.what()));
+    }
+}
+
+void printUsage()
+{
+    out() << "Usage: keydesk-server [COMMAND] [OPTIONS]\n\n"
+             "KeyDesk's REST backend: issues organizations' API keys, stores only their hashes,\n"
+             "and verifies them for other services (GET /v1/verify).\n\n"
+             "Commands:\n"
+             "  serve      Serve the REST API (the default command).\n"
+             "  user add   Add a user to an organization (password from standard input).\n"
+             "  org add    Create an organization and print its id.\n"
+             "  migrate    Bring the database schema up to date and exit.\n\n"
+             "Run 'keydesk-server COMMAND --help' for a command's options.\n"
+             "Options:\n"
+             "  -h, --help     Show this help.\n"
+             "  -v, --version  Show the version.\n";
+    out().flush();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("keydesk-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KEYDESK_VERSION));
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
+
+    QStringList arguments = QCoreApplication::arguments();
+    const QString program = arguments.takeFirst();
+    const QString command = arguments.value(0);
+    if (command == u"--help" || command == u"-h" || command == u"help") {
+        printUsage();
+        return 0;
+    }
+    if (command == u"--version" || command == u"-v") {
+        out() << "keydesk-server " << KEYDESK_VERSION << Qt::endl;
+        return 0;
+    }
+    const auto rest = [&](int words) { return QStringList {program + u' ' + arguments.mid(0, words).join(u' ')} + arguments.mid(words); };
+    if (command.isEmpty() || command.startsWith(u'-'))
+        return serve(app, QStringList {program} + arguments);
+    if (command == u"serve")
+        return serve(app, rest(1));
+    if (command == u"migrate")
+        return migrate(rest(1));
+    if (command == u"user" && arguments.value(1) == u"add")
+        return userAdd(rest(2));
+    if (command == u"org" && arguments.value(1) == u"add")
+        return orgAdd(rest(2));
+    return fail(QStringLiteral("unknown command '%1' (see --help)").arg(arguments.join(u' ')));
+}
