@@ -32,6 +32,12 @@ QVariant msOrNull(const QDateTime &instant)
                              : QVariant(QMetaType::fromType<qint64>());
 }
 
+// name_folded is NOT NULL: an unnamed key searches as the empty string.
+QString folded(const QString &name)
+{
+    return name.isNull() ? QStringLiteral("") : name.toCaseFolded();
+}
+
 QDateTime instantFrom(const QVariant &value)
 {
     return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
@@ -392,7 +398,7 @@ void Store::insertKey(const QString &organizationId, const ApiKey &key, const QB
             .bind(QString::fromLatin1(keyHash))
             .bind(key.hint)
             .bind(textOrNull(key.name))
-            .bind(key.name.toCaseFolded())
+            .bind(folded(key.name))
             .bind(toWire(key.access))
             .bind(toWire(key.expiration))
             .bind(key.createdAt.toMSecsSinceEpoch())
@@ -472,7 +478,7 @@ void Store::renameKey(const QString &keyId, const QString &name)
 {
     prepare(QStringLiteral("UPDATE api_keys SET name = ?, name_folded = ? WHERE id = ?"))
             .bind(textOrNull(name))
-            .bind(name.toCaseFolded())
+            .bind(folded(name))
             .bind(keyId)
             .exec();
 }

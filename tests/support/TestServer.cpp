@@ -1,0 +1,230 @@
+#include "TestServer.h"
+
+#include "KeyDeskServer.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QNetworkReply>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <stdexcept>
+
+namespace keydesk::test {
+
+namespace {
+
+QMutex logMutex;
+QStringList logLines;
+QtMessageHandler previousHandler = nullptr;
+
+void captureMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    {
+        QMutexLocker lock(&logMutex);
+        logLines.append(message);
+    }
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
+
+void installLogCapture()
+{
+    static const bool installed = [] {
+        previousHandler = qInstallMessageHandler(captureMessage);
+        return true;
+    }();
+    Q_UNUSED(installed);
+}
+
+QAtomicInteger<int> emailCounter;
+
+} // namespace
+
+TestServer::TestServer()
+    : TestServer(Options {})
+{
+}
+
+TestServer::TestServer(const Options &options)
+    : m_clock(QDateTime(QDate(2026, 1, 31), QTime(12, 0), Qt::UTC))
+{
+    installLogCapture();
+    m_databaseUrl = options.databaseUrl.isEmpty()
+            ? QStringLiteral("sqlite:") + m_directory.filePath(QStringLiteral("keydesk.db"))
+            : options.databaseUrl;
+    ServerConfig config;
+    config.databaseUrl = m_databaseUrl;
+    config.address = QHostAddress::LocalHost;
+    config.port = 0;
+    config.allowSignup = options.allowSignup;
+    config.passwordCost.log2N = 10; // fast in tests; production uses 2^15
+    config.usageFlushIntervalMs = options.usageFlushIntervalMs;
+    config.clock = &m_clock;
+
+    m_thread.setObjectName(QStringLiteral("keydesk-test-server"));
+    m_thread.start();
+    m_context = new QObject;
+    m_context->moveToThread(&m_thread);
+    QString error;
+    QMetaObject::invokeMethod(m_context, [&] {
+        try {
+            m_server = new KeyDeskServer(config);
+            m_port = m_server->listen(&error);
+        } catch (const std::exception &failure) {
+            error = QString::fromUtf8(failure.what());
+        }
+    }, Qt::BlockingQueuedConnection);
+    if (m_port == 0)
+        qFatal("test server did not start: %s", qUtf8Printable(error));
+}
+
+TestServer::~TestServer()
+{
+    QMetaObject::invokeMethod(m_context, [this] {
+        delete m_server;
+        delete m_context;
+    }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QUrl TestServer::url(const QString &pathAndQuery) const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(pathAndQuery));
+}
+
+void TestServer::onServerThread(const std::function<void(KeyDeskServer &)> &work)
+{
+    QMetaObject::invokeMethod(m_context, [&] { work(*m_server); }, Qt::BlockingQueuedConnection);
+}
+
+User TestServer::addUser(const QString &organizationId, const QString &email, const QString &name,
+                         Role role, const QString &password)
+{
+    User user;
+    onServerThread([&](KeyDeskServer &server) {
+        const QDateTime now = m_clock.now();
+        user = *server.store().createUser(email, name,
+                                          crypto::hashPassword(password.toUtf8(), server.config().passwordCost), now);
+        server.store().addMembership(organizationId, user.id, role, now);
+    });
+    return user;
+}
+
+void TestServer::flushUsage()
+{
+    onServerThread([](KeyDeskServer &server) { server.usage().flush(); });
+}
+
+QStringList TestServer::capturedLog()
+{
+    QMutexLocker lock(&logMutex);
+    return logLines;
+}
+
+QJsonObject HttpResult::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+QByteArray HttpResult::header(const QByteArray &name) const
+{
+    for (const auto &pair : headers) {
+        if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
+            return pair.second;
+    }
+    return {};
+}
+
+HttpClient::HttpClient(const TestServer &server)
+    : m_server(server)
+{
+}
+
+HttpResult HttpClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                            const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QNetworkRequest request(m_server.url(pathAndQuery));
+    request.setTransferTimeout(10'000);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token);
+    for (const auto &header : headers)
+        request.setRawHeader(header.first, header.second);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpResult result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.headers = reply->rawHeaderPairs();
+    if (reply->error() != QNetworkReply::NoError && result.status == 0)
+        result.networkError = reply->errorString();
+    reply->deleteLater();
+    return result;
+}
+
+HttpResult HttpClient::post(const QString &path, const QJsonObject &body,
+                            const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+}
+
+HttpResult HttpClient::patch(const QString &path, const QJsonObject &body)
+{
+    return send("PATCH", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs, bool *closed)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(timeoutMs))
+        return {};
+    socket.write(request);
+    socket.waitForBytesWritten(timeoutMs);
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    bool wasClosed = false;
+    while (timer.elapsed() < timeoutMs) {
+        if (socket.waitForReadyRead(int(qMax<qint64>(1, timeoutMs - timer.elapsed()))))
+            answer += socket.readAll();
+        if (socket.state() == QAbstractSocket::UnconnectedState) {
+            answer += socket.readAll();
+            wasClosed = true;
+            break;
+        }
+    }
+    if (closed)
+        *closed = wasClosed;
+    return answer;
+}
+
+Owner signUp(HttpClient &client, const QString &organizationName, const QString &email)
+{
+    Owner owner;
+    owner.email = email.isEmpty() ? QStringLiteral("owner%1@example.com").arg(emailCounter.fetchAndAddRelaxed(1)) : email;
+    const HttpResult result = client.post(QStringLiteral("/v1/signup"),
+                                          {{QStringLiteral("organization_name"), organizationName},
+                                           {QStringLiteral("name"), QStringLiteral("Ada Lovelace")},
+                                           {QStringLiteral("email"), owner.email},
+                                           {QStringLiteral("password"), testPassword}});
+    if (result.status != 201)
+        throw std::runtime_error("sign-up failed: " + result.body.toStdString());
+    const QJsonObject json = result.json();
+    owner.token = json.value(QStringLiteral("token")).toString().toLatin1();
+    owner.userId = json.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toString();
+    owner.organizationId = json.value(QStringLiteral("organizations")).toArray().first().toObject()
+                                   .value(QStringLiteral("id")).toString();
+    return owner;
+}
+
+} // namespace keydesk::test

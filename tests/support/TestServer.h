@@ -1,0 +1,123 @@
+#pragma once
+
+#include "Account.h"
+#include "Clock.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace keydesk {
+
+class KeyDeskServer;
+
+namespace test {
+
+// A real keydesk-server (the keydesk_server library, as the executable uses it) on a free
+// loopback port with a fresh SQLite database in a temporary directory. It runs on a thread of
+// its own, so tests may block on sockets; its clock is a ManualClock the test moves.
+class TestServer
+{
+public:
+    struct Options
+    {
+        bool allowSignup = true;
+        QString databaseUrl; // empty: a temporary SQLite file
+        int usageFlushIntervalMs = 100;
+    };
+
+    TestServer();
+    explicit TestServer(const Options &options);
+    ~TestServer();
+
+    quint16 port() const { return m_port; }
+    QUrl url(const QString &pathAndQuery = {}) const;
+    ManualClock &clock() { return m_clock; }
+    QString databaseUrl() const { return m_databaseUrl; }
+
+    // Runs `work` on the server's thread with its KeyDeskServer, and waits for it.
+    void onServerThread(const std::function<void(KeyDeskServer &)> &work);
+    // Adds a user with a password to an organization, as `keydesk-server user add` does.
+    User addUser(const QString &organizationId, const QString &email, const QString &name, Role role,
+                 const QString &password);
+    void flushUsage();
+
+    // Every message the process logged since the server started (all threads).
+    static QStringList capturedLog();
+
+private:
+    ManualClock m_clock;
+    QTemporaryDir m_directory;
+    QString m_databaseUrl;
+    QThread m_thread;
+    QObject *m_context = nullptr; // lives on m_thread
+    KeyDeskServer *m_server = nullptr;
+    quint16 m_port = 0;
+};
+
+struct HttpResult
+{
+    int status = 0;          // 0: no HTTP answer (connection failed or closed)
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QString networkError;
+
+    QJsonObject json() const;
+    QByteArray header(const QByteArray &name) const;
+    QString code() const { return json().value(QStringLiteral("code")).toString(); }
+};
+
+// A blocking HTTP client for tests (QNetworkAccessManager and a local event loop).
+class HttpClient
+{
+public:
+    explicit HttpClient(const TestServer &server);
+
+    QByteArray token; // sent as Authorization: Bearer when set
+
+    HttpResult send(const QByteArray &method, const QString &pathAndQuery,
+                    const QByteArray &body = {},
+                    const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    HttpResult get(const QString &path, const QList<QPair<QByteArray, QByteArray>> &headers = {})
+    {
+        return send("GET", path, {}, headers);
+    }
+    HttpResult post(const QString &path, const QJsonObject &body,
+                    const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    HttpResult patch(const QString &path, const QJsonObject &body);
+    HttpResult del(const QString &path) { return send("DELETE", path); }
+
+private:
+    const TestServer &m_server;
+    QNetworkAccessManager m_network;
+};
+
+// Sends raw bytes on a fresh connection and returns what came back before the server closed
+// the connection or `timeoutMs` passed (then `*closed` is false).
+QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 3000,
+                       bool *closed = nullptr);
+
+// A signed-up owner with their organization.
+struct Owner
+{
+    QByteArray token;
+    QString userId;
+    QString organizationId;
+    QString email;
+};
+
+Owner signUp(HttpClient &client, const QString &organizationName = QStringLiteral("Acme"),
+             const QString &email = {});
+
+inline const QString testPassword = QStringLiteral("correct horse battery staple");
+
+} // namespace test
+} // namespace keydesk
