@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's "test" command: installs what is missing, builds with warnings as errors, and runs
+# every test under ctest. Exits non-zero on any failure; the last line is ctest's summary.
+# Needs no display: each test runs with QT_QPA_PLATFORM=offscreen (see tests/CMakeLists.txt).
+# Environment: BUILD_DIR, BUILD_TYPE, JOBS as for scripts/build.sh; CTEST_PARALLEL_LEVEL.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+"$root/scripts/install-deps.sh"
+
+# Under sudo only the packages need root: build and test as the user who called sudo, so that the
+# build directory stays theirs (when the checkout is theirs).
+build_dir=${BUILD_DIR:-build}
+[[ $build_dir == /* ]] || build_dir=$root/$build_dir
+if ((EUID == 0)) && [[ -n ${SUDO_USER:-} && $SUDO_USER != root ]] \
+        && [[ $(stat -c %U "$root") == "$SUDO_USER" ]] \
+        && { [[ ! -e $build_dir ]] || [[ $(stat -c %U "$build_dir") == "$SUDO_USER" ]]; }; then
+    exec runuser -u "$SUDO_USER" -- "$root/scripts/test.sh" "$@"
+fi
+
+KEYDESK_WERROR=ON KEYDESK_BUILD_TESTS=ON "$root/scripts/build.sh"
+
+# Without a display nothing may try to open one (ctest sets offscreen per test as well).
+if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    export QT_QPA_PLATFORM=offscreen
+fi
+
+exec ctest --test-dir "$build_dir" --output-on-failure --no-tests=error
