@@ -1,5 +1,6 @@
 #include "ApiContext.h"
 
+#include "StrictJson.h"
 #include "crypto/Crypto.h"
 
 #include <QJsonDocument>
@@ -58,13 +59,14 @@ JsonBody::JsonBody(const http::Request &request)
         throw ApiError(400, ErrorCode::validationFailed, QStringLiteral("The body is not valid UTF-8."),
                        {{QStringLiteral("body"), QStringLiteral("must be UTF-8 encoded JSON")}});
     }
+    const QString syntaxError = strictJsonError(request.body);
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError) {
+    const QJsonDocument document = syntaxError.isEmpty() ? QJsonDocument::fromJson(request.body, &error) : QJsonDocument();
+    if (!syntaxError.isEmpty() || error.error != QJsonParseError::NoError) {
         throw ApiError(400, ErrorCode::validationFailed,
-                       QStringLiteral("The body is not valid JSON (%1 at offset %2).")
-                               .arg(error.errorString())
-                               .arg(error.offset),
+                       QStringLiteral("The body is not valid JSON (%1).")
+                               .arg(syntaxError.isEmpty() ? QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset)
+                                                          : syntaxError),
                        {{QStringLiteral("body"), QStringLiteral("must be a JSON object")}});
     }
     if (!document.isObject()) {

@@ -209,7 +209,9 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     const Response response = m_router.dispatch(ours);
 
     const auto status = static_cast<QHttpServerResponder::StatusCode>(response.status);
-    QHttpServerResponse answer = response.body.isEmpty() && response.contentType.isEmpty()
+    // A HEAD answer must not carry a body: a keep-alive client would read it as the next answer.
+    const bool bodyless = (response.body.isEmpty() && response.contentType.isEmpty()) || ours.method == "HEAD";
+    QHttpServerResponse answer = bodyless
             ? QHttpServerResponse(status)
             : QHttpServerResponse(response.contentType, response.body, status);
     // Answers may carry secrets (a new key, a session token): no cache may keep them.
@@ -220,6 +222,9 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     answer.write(makeResponder(request, socket));
     if (guard)
         guard->responseWritten();
+    // Qt HttpServer 6.4 keeps the connection open whatever the client asked; honour "close".
+    if (ours.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0)
+        socket->disconnectFromHost();
 
     qCInfo(lcHttp, "%s %s %d %.1f ms", ours.method.constData(), loggablePath(ours.path).constData(),
            response.status, double(timer.nsecsElapsed()) / 1e6);
