@@ -119,7 +119,9 @@ QString ApiKeyTableModel::displayName(const ApiKey &key) const
 
 QString ApiKeyTableModel::dateText(const QDateTime &instant)
 {
-    return QLocale().toString(instant.toLocalTime().date(), QLocale::ShortFormat);
+    // "17 Oct 2026": the locale's short format ("10/17/26") reads differently across the world,
+    // and the day-month-name form matches the new-key dialog's "Expires on 17 Oct 2026".
+    return QLocale().toString(instant.toLocalTime().date(), QStringLiteral("d MMM yyyy"));
 }
 
 QString ApiKeyTableModel::lastUsedText(const QDateTime &lastUsed, const QDateTime &now)

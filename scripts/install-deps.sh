@@ -12,6 +12,8 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev
     # SVG icons (image format and icon engine plugins)
     libqt6svg6
+    # Qt's own translations (standard buttons in German and other languages)
+    qt6-translations-l10n
     # other libraries
     libssl-dev zlib1g-dev libgl-dev libxkbcommon-dev
     # headless widget tests and screenshots

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's "run" command: installs what is missing, builds, and starts KeyDesk.
 #
-# Until the desktop app exists (issue 3) this starts the local keydesk-server, in the foreground,
-# on 127.0.0.1:8787 with SQLite in your data directory and sign-up enabled.
+# Starts a local keydesk-server on 127.0.0.1:8787 (SQLite in your data directory, sign-up
+# enabled) unless one runs there already, opens the desktop app pointed at it, and stops the
+# server when the app quits. Arguments go to the app (e.g. --lang de).
 # Environment: KEYDESK_PORT (default 8787), and BUILD_DIR, BUILD_TYPE, JOBS as for scripts/build.sh.
 set -euo pipefail
 
@@ -52,31 +53,53 @@ check_port_free() {
     fi
 }
 
-# Runs the server until Ctrl+C (it stops cleanly on SIGINT and SIGTERM).
-serve_in_foreground() {
+# Starts the server in the background and waits until it answers; it stops when this script ends.
+start_server() {
     mkdir -p "$data_dir"
-    cat <<MESSAGE
-
-KeyDesk: the desktop app arrives with issue 3; for now this starts the local server
-the app will talk to, with sign-up enabled (the README's curl walk-through uses it).
-
-  URL:       $url   (try: curl $url/v1/info)
-  Database:  $database
-  Stop it:   press Ctrl+C here (or: kill the keydesk-server process)
-
-MESSAGE
-    local status=0
-    "$server" serve --listen "$listen" --database "sqlite:$database" --allow-signup || status=$?
-    if ((status != 0)); then
-        echo "run: keydesk-server stopped with an error (exit status $status, see its message above)." >&2
-        exit "$status"
-    fi
-    echo "run: the server has stopped. Start it again with: $0"
+    "$server" serve --listen "$listen" --database "sqlite:$database" --allow-signup \
+        >"$data_dir/server.log" 2>&1 &
+    server_pid=$!
+    trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do
+        if curl -s --max-time 1 "$url/v1/info" >/dev/null 2>&1; then
+            return
+        fi
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            echo "run: keydesk-server did not start; its log ($data_dir/server.log) says:" >&2
+            cat "$data_dir/server.log" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    echo "run: keydesk-server did not answer at $url within 10 seconds (log: $data_dir/server.log)." >&2
+    exit 1
 }
 
-# Issue 3 (desktop app): build the `keydesk` target too, start the server in the background
-# unless one answers on $url already, launch the app against $url, and stop the server when
-# the app quits. Only this block changes.
-build keydesk-server
-check_port_free
-serve_in_foreground
+build keydesk-server keydesk
+
+if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    cat >&2 <<MESSAGE
+run: this machine has no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the KeyDesk
+window cannot open here. Everything is built. To run it on a virtual display instead:
+
+    xvfb-run -a -s "-screen 0 1280x800x24" $0
+
+(that is how the screenshots in docs/screenshots are taken; scripts/screenshots.sh does it all).
+MESSAGE
+    exit 1
+fi
+
+info=$(curl -s --max-time 3 "$url/v1/info" 2>/dev/null || true)
+if [[ $(jq -r '.name? // empty' <<<"$info" 2>/dev/null) == KeyDesk ]]; then
+    echo "run: using the KeyDesk server that already runs at $url."
+else
+    check_port_free
+    start_server
+    cat <<MESSAGE
+KeyDesk: a local server runs at $url (SQLite: $database, sign-up enabled, loopback only).
+Opening the app: click "Create organization…" to sign up, then Configuration → your name →
+Account → Organization API Keys → + New API key. The server stops when you quit the app.
+MESSAGE
+fi
+
+"$build_dir/app/keydesk" --server "$url" "$@"

@@ -116,6 +116,14 @@ User TestServer::addUser(const QString &organizationId, const QString &email, co
     return user;
 }
 
+void TestServer::stop()
+{
+    QMetaObject::invokeMethod(m_context, [this] {
+        delete m_server;
+        m_server = nullptr;
+    }, Qt::BlockingQueuedConnection);
+}
+
 void TestServer::flushUsage()
 {
     onServerThread([](KeyDeskServer &server) { server.usage().flush(); });

@@ -49,6 +49,8 @@ public:
     User addUser(const QString &organizationId, const QString &email, const QString &name, Role role,
                  const QString &password);
     void flushUsage();
+    // Shuts the server down (its port stops answering) while this object, and its clock, live on.
+    void stop();
 
     // Every message the process logged since the server started (all threads).
     static QStringList capturedLog();
