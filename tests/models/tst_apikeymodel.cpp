@@ -50,9 +50,10 @@ QString text(const QAbstractItemModel &model, int row, int column, int role = Qt
     return model.index(row, column).data(role).toString();
 }
 
+// The model's date form: "31 Jan 2026".
 QString shortDate(const QDateTime &instant)
 {
-    return QLocale().toString(instant.toLocalTime().date(), QLocale::ShortFormat);
+    return QLocale().toString(instant.toLocalTime().date(), QStringLiteral("d MMM yyyy"));
 }
 
 // The ordering the proxy promises, computed from the public roles only.
@@ -224,7 +225,7 @@ void TestApiKeyModel::displayTexts()
     QCOMPARE(text(model, 0, Model::Key), QStringLiteral("kd_…a1B2"));
     QCOMPARE(text(model, 0, Model::Access), QStringLiteral("Full access"));
     QCOMPARE(text(model, 1, Model::Access), QStringLiteral("Read only"));
-    QCOMPARE(text(model, 0, Model::Created), QStringLiteral("1/31/26"));
+    QCOMPARE(text(model, 0, Model::Created), QStringLiteral("31 Jan 2026"));
     QCOMPARE(text(model, 0, Model::Created), shortDate(created));
     QCOMPARE(text(model, 0, Model::Expires), shortDate(utc(2027, 1, 31, 12, 0, 0, 250)));
     QCOMPARE(text(model, 1, Model::Expires), QStringLiteral("Never"));
