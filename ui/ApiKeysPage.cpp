@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace keydesk {
@@ -242,6 +243,11 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     layout->addWidget(m_states, 1);
 
     m_model->setPageLoader([this](const QString &cursor) { loadPage(cursor); });
+    // "5 minutes ago" and "Expired" follow the clock without a reload.
+    auto *ticker = new QTimer(this);
+    ticker->setInterval(30'000);
+    connect(ticker, &QTimer::timeout, m_model, &ApiKeyTableModel::refreshTimes);
+    ticker->start();
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &ApiKeysPage::updateEmptyState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ApiKeysPage::updateEmptyState);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ApiKeysPage::updateEmptyState);

@@ -6,6 +6,7 @@
 #include "ApiKeysPage.h"
 #include "AppController.h"
 #include "ClipboardGuard.h"
+#include "KeyDeskServer.h"
 #include "KeyFormat.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void listLargerThanOnePage();
     void serverGoingAwayShowsAnError();
     void expiredSessionReturnsToLogin();
+    void switchesOrganization();
 
 private:
     void startApp();
@@ -621,6 +623,35 @@ void TestAppFlow::expiredSessionReturnsToLogin()
     QCOMPARE(notice->text(), QStringLiteral("Your session has expired. Sign in again to continue."));
     // And signing in again works.
     logIn(m_owner.email);
+}
+
+void TestAppFlow::switchesOrganization()
+{
+    // Ada is also an admin of Beta, which has a key of its own.
+    HttpClient betaClient(*m_server);
+    const Owner beta = signUp(betaClient, QStringLiteral("Beta"));
+    betaClient.token = beta.token;
+    betaClient.post(QStringLiteral("/v1/organizations/%1/api-keys").arg(beta.organizationId),
+                    {{QStringLiteral("name"), QStringLiteral("beta key")}, {QStringLiteral("expiration"), QStringLiteral("never")}});
+    m_server->onServerThread([&](KeyDeskServer &s) {
+        s.store().addMembership(beta.organizationId, m_owner.userId, Role::Admin, m_server->clock().now());
+    });
+
+    MainWindow *window = logIn(m_owner.email);
+    auto *switcher = find<QComboBox>(window, "organizationSwitcher");
+    QVERIFY(switcher->isVisible());
+    QCOMPARE(switcher->count(), 2);
+    const int betaIndex = switcher->findData(beta.organizationId);
+    QVERIFY(betaIndex >= 0);
+    ApiKeysPage *page = openKeysPage(window);
+    QCOMPARE(page->model()->rowCount(), 0); // Acme has none
+    switcher->setCurrentIndex(betaIndex);
+    Q_EMIT switcher->activated(betaIndex);
+    QCOMPARE(window->currentOrganization().id, beta.organizationId);
+    QCOMPARE(window->currentOrganization().role, Role::Admin);
+    QCOMPARE(find<QLabel>(window, "organizationIdLabel")->text(), beta.organizationId);
+    QTRY_COMPARE(page->model()->rowCount(), 1);
+    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("beta key"));
 }
 
 QTEST_MAIN(TestAppFlow)
