@@ -308,14 +308,6 @@ Inhaber und Administratoren können welche erstellen.</translation>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
-    <message>
-        <source>The name can have at most %1 characters.</source>
-        <translation>Der Name darf höchstens %1 Zeichen lang sein.</translation>
-    </message>
-    <message>
-        <source>The name cannot contain line breaks, tabs or other invisible control characters.</source>
-        <translation>Der Name darf keine Zeilenumbrüche, Tabulatoren oder andere unsichtbare Steuerzeichen enthalten.</translation>
-    </message>
 </context>
 <context>
     <name>keydesk::LoginDialog</name>

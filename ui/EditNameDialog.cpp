@@ -1,6 +1,7 @@
 #include "EditNameDialog.h"
 
 #include "Names.h"
+#include "NewKeyDialog.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -63,9 +64,7 @@ void EditNameDialog::save()
 {
     const NameCheck check = checkName(m_name->text());
     if (!check.ok()) {
-        m_error->setText(check.problem == NameProblem::TooLong
-                                 ? tr("The name can have at most %1 characters.").arg(maxNameLength)
-                                 : tr("The name cannot contain line breaks, tabs or other invisible control characters."));
+        m_error->setText(NewKeyDialog::nameProblemText(check.problem));
         m_error->show();
         return;
     }

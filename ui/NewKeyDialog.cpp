@@ -101,6 +101,14 @@ QString NewKeyDialog::expirationLabel(Expiration expiration)
     return {};
 }
 
+QString NewKeyDialog::nameProblemText(NameProblem problem)
+{
+    // The same rules the server applies (core/Names), said before a round trip.
+    if (problem == NameProblem::TooLong)
+        return tr("The name can have at most %1 characters.").arg(maxNameLength);
+    return tr("The name cannot contain line breaks, tabs or other invisible control characters.");
+}
+
 QString NewKeyDialog::expiryText(const QDateTime &createdAt, Expiration expiration)
 {
     const QDateTime expiry = expiresAt(createdAt, expiration);
@@ -124,14 +132,7 @@ void NewKeyDialog::create()
 {
     const NameCheck check = checkName(m_name->text());
     if (!check.ok()) {
-        switch (check.problem) {
-        case NameProblem::TooLong:
-            m_error->setText(tr("The name can have at most %1 characters.").arg(maxNameLength));
-            break;
-        default:
-            m_error->setText(tr("The name cannot contain line breaks, tabs or other invisible control characters."));
-            break;
-        }
+        m_error->setText(nameProblemText(check.problem));
         m_error->show();
         m_name->setFocus();
         return;

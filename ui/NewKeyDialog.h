@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiClient.h"
+#include "Names.h"
 
 #include <QDialog>
 
@@ -25,6 +26,8 @@ public:
     NewKeyDialog(ApiClient &client, const QString &organizationId, const Clock &clock, QWidget *parent);
 
     static QString expirationLabel(Expiration expiration);
+    // Why a key name is refused, for this dialog and the Edit name dialog.
+    static QString nameProblemText(NameProblem problem);
     // "Expires on 26 Dec 2026" / "This key never expires"
     static QString expiryText(const QDateTime &createdAt, Expiration expiration);
 

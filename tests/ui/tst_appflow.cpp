@@ -100,6 +100,7 @@ private Q_SLOTS:
     void serverGoingAwayShowsAnError();
     void expiredSessionReturnsToLogin();
     void switchesOrganization();
+    void refusesAnInvalidNameBeforeSending();
 
 private:
     void startApp();
@@ -652,6 +653,24 @@ void TestAppFlow::switchesOrganization()
     QCOMPARE(find<QLabel>(window, "organizationIdLabel")->text(), beta.organizationId);
     QTRY_COMPARE(page->model()->rowCount(), 1);
     QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("beta key"));
+}
+
+void TestAppFlow::refusesAnInvalidNameBeforeSending()
+{
+    ApiKeysPage *page = openKeysPage(logIn(m_owner.email));
+    QTest::mouseClick(find<QPushButton>(page, "newKeyButton"), Qt::LeftButton);
+    QWidget *dialog = visibleDialog("newKeyDialog");
+    find<QLineEdit>(dialog, "keyNameField")->setText(QString(101, u'x'));
+    QTest::mouseClick(find<QPushButton>(dialog, "createButton"), Qt::LeftButton);
+    auto *error = find<QLabel>(dialog, "errorLabel");
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), QStringLiteral("The name can have at most 100 characters."));
+    find<QLineEdit>(dialog, "keyNameField")->setText(QStringLiteral("tab\there"));
+    QTest::mouseClick(find<QPushButton>(dialog, "createButton"), Qt::LeftButton);
+    QVERIFY(error->text().contains(QStringLiteral("control characters")));
+    QTest::qWait(100);
+    QCOMPARE(serverKeys(QStringLiteral("all")).size(), 0); // nothing was sent
+    QVERIFY(dialog->isVisible());
 }
 
 QTEST_MAIN(TestAppFlow)
