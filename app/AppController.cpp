@@ -9,7 +9,8 @@
 
 namespace keydesk {
 
-AppController::AppController(Settings &settings, const QUrl &serverUrl, const Clock &clock, QObject *parent)
+AppController::AppController(Settings &settings, const QUrl &serverUrl, const Clock &clock,
+                             QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_clock(clock)
@@ -61,12 +62,14 @@ void AppController::signedIn(const SessionGrant &session, const QUrl &serverUrl)
     m_main = new MainWindow(*m_client, *m_clipboard, m_clock);
     m_main->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_main, &MainWindow::logOutRequested, this, &AppController::logOut);
-    connect(m_main, &MainWindow::aboutToClose, this, [this] { m_settings.setWindowGeometry(m_main->saveGeometry()); });
+    connect(m_main, &MainWindow::aboutToClose, this,
+            [this] { m_settings.setWindowGeometry(m_main->saveGeometry()); });
     if (!m_settings.windowGeometry().isEmpty())
         m_main->restoreGeometry(m_settings.windowGeometry());
     m_main->setAccount(session.account, serverUrl);
     if (session.account.organizations.isEmpty())
-        m_main->toasts().showError(tr("You are not a member of any organization yet. Ask an owner to add you."));
+        m_main->toasts().showError(
+            tr("You are not a member of any organization yet. Ask an owner to add you."));
     m_main->show();
     if (m_login) {
         m_login->hide();

@@ -25,7 +25,8 @@ class AppController final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AppController)
 public:
-    AppController(Settings &settings, const QUrl &serverUrl, const Clock &clock, QObject *parent = nullptr);
+    AppController(Settings &settings, const QUrl &serverUrl, const Clock &clock,
+                  QObject *parent = nullptr);
     ~AppController() override;
 
     void start();

@@ -9,7 +9,7 @@ namespace keydesk {
 // `keydesk [--server URL] [--lang CODE] [--version] [--help]`
 struct CommandLine
 {
-    QUrl server;      // empty: the last one used
+    QUrl server; // empty: the last one used
     QString language; // empty: the system's
     bool showVersion = false;
     bool showHelp = false;

@@ -3,14 +3,13 @@
 namespace keydesk {
 
 Settings::Settings()
-    : m_settings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("keydesk"), QStringLiteral("keydesk"))
-{
-}
+    : m_settings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("keydesk"),
+                 QStringLiteral("keydesk"))
+{ }
 
 Settings::Settings(const QString &filePath)
     : m_settings(filePath, QSettings::IniFormat)
-{
-}
+{ }
 
 QUrl Settings::lastServer() const
 {

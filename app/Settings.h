@@ -12,7 +12,7 @@ class Settings final
 {
     Q_DISABLE_COPY_MOVE(Settings)
 public:
-    Settings();                               // the user's settings file
+    Settings(); // the user's settings file
     explicit Settings(const QString &filePath); // a given INI file (tests)
 
     QUrl lastServer() const;

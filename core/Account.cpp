@@ -111,8 +111,8 @@ std::optional<SessionGrant> SessionGrant::fromJson(const QJsonObject &json)
     const QString token = json.value(QStringLiteral("token")).toString();
     if (!account || token.isEmpty())
         return std::nullopt;
-    return SessionGrant {token.toLatin1(), instantFromJson(json.value(QStringLiteral("expires_at"))),
-                         *account};
+    return SessionGrant {token.toLatin1(),
+                         instantFromJson(json.value(QStringLiteral("expires_at"))), *account};
 }
 
 QJsonObject ServerInfo::toJson() const

@@ -13,7 +13,10 @@ enum class Role { Owner, Admin, Member };
 QString toWire(Role role);
 std::optional<Role> roleFromWire(QStringView text);
 // Owners and admins manage keys; members only read them.
-inline bool canManageKeys(Role role) { return role != Role::Member; }
+inline bool canManageKeys(Role role)
+{
+    return role != Role::Member;
+}
 
 struct User
 {

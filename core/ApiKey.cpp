@@ -75,7 +75,8 @@ std::optional<ApiKey> ApiKey::fromJson(const QJsonObject &json)
     const QJsonValue id = json.value(QStringLiteral("id"));
     const QJsonValue name = json.value(QStringLiteral("name"));
     const QJsonValue hint = json.value(QStringLiteral("hint"));
-    if (!id.isString() || !hint.isString() || !(name.isString() || name.isNull() || name.isUndefined()))
+    if (!id.isString() || !hint.isString()
+        || !(name.isString() || name.isNull() || name.isUndefined()))
         return std::nullopt;
     key.id = id.toString();
     key.hint = hint.toString();

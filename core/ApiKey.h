@@ -35,9 +35,9 @@ struct ApiKey
     Expiration expiration = Expiration::Never;
     QDateTime createdAt;
     UserRef createdBy;
-    QDateTime expiresAt;  // null: never expires
+    QDateTime expiresAt; // null: never expires
     QDateTime lastUsedAt; // null: never used
-    QDateTime revokedAt;  // null: not revoked
+    QDateTime revokedAt; // null: not revoked
 
     // Revoked wins over expired: a revoked key stays revoked whatever its date.
     KeyStatus statusAt(const QDateTime &now) const;

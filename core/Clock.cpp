@@ -1,6 +1,5 @@
 #include "Clock.h"
 
-
 namespace keydesk {
 
 namespace {
@@ -19,8 +18,7 @@ const Clock &Clock::system()
 
 ManualClock::ManualClock(const QDateTime &start)
     : m_msecsSinceEpoch(start.toMSecsSinceEpoch())
-{
-}
+{ }
 
 QDateTime ManualClock::now() const
 {

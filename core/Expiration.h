@@ -12,7 +12,7 @@ namespace keydesk {
 enum class Expiration { TwoWeeks, OneMonth, ThreeMonths, SixMonths, OneYear, Never };
 
 inline constexpr std::array<Expiration, 6> allExpirations {
-    Expiration::TwoWeeks, Expiration::OneMonth, Expiration::ThreeMonths,
+    Expiration::TwoWeeks,  Expiration::OneMonth, Expiration::ThreeMonths,
     Expiration::SixMonths, Expiration::OneYear,  Expiration::Never,
 };
 

@@ -41,9 +41,8 @@ QByteArray randomBase62(qsizetype length)
 
 QByteArray checksum(QByteArrayView randomPart)
 {
-    quint32 crc = static_cast<quint32>(
-            crc32(0L, reinterpret_cast<const Bytef *>(randomPart.data()),
-                  static_cast<uInt>(randomPart.size())));
+    quint32 crc = static_cast<quint32>(crc32(0L, reinterpret_cast<const Bytef *>(randomPart.data()),
+                                             static_cast<uInt>(randomPart.size())));
     QByteArray digits(checksumLength, '0');
     for (qsizetype i = checksumLength - 1; i >= 0 && crc != 0; --i) {
         digits[i] = alphabet[crc % base];
@@ -74,7 +73,8 @@ bool isWellFormed(QByteArrayView key)
 
 QString hint(QByteArrayView key)
 {
-    return QStringLiteral("kd_\u2026") + QString::fromLatin1(key.last(qMin<qsizetype>(4, key.size())));
+    return QStringLiteral("kd_\u2026")
+        + QString::fromLatin1(key.last(qMin<qsizetype>(4, key.size())));
 }
 
 } // namespace keydesk::KeyFormat

@@ -8,10 +8,10 @@ namespace keydesk {
 // that the app can tell the user before the server does.
 enum class NameProblem {
     None,
-    TooLong,          // more than maxNameLength code points after trimming
+    TooLong, // more than maxNameLength code points after trimming
     ControlCharacter, // category Cc: tab, newline, DEL, C1 …
-    BidiOverride,     // U+202A–U+202E, U+2066–U+2069: can make a name read as something else
-    InvalidText,      // lone surrogates
+    BidiOverride, // U+202A–U+202E, U+2066–U+2069: can make a name read as something else
+    InvalidText, // lone surrogates
 };
 
 inline constexpr int maxNameLength = 100;

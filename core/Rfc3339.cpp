@@ -17,7 +17,7 @@ QDateTime fromRfc3339(const QString &text)
         return {};
     const QChar last = text.back();
     const bool hasOffset = last == u'Z' || last == u'z' || text.at(text.size() - 6) == u'+'
-            || text.at(text.size() - 6) == u'-';
+        || text.at(text.size() - 6) == u'-';
     if (!hasOffset)
         return {};
     QDateTime parsed = QDateTime::fromString(text, Qt::ISODateWithMs);

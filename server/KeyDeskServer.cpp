@@ -30,7 +30,7 @@ KeyDeskServer::KeyDeskServer(const ServerConfig &config, QObject *parent)
 KeyDeskServer::~KeyDeskServer()
 {
     delete m_frontend; // closes connections before the routes they use go away
-    m_usage.reset();   // writes what is still pending
+    m_usage.reset(); // writes what is still pending
 }
 
 quint16 KeyDeskServer::listen(QString *error)
@@ -47,16 +47,19 @@ quint16 KeyDeskServer::listen(QString *error)
         QFile keyFile(m_config.tlsKeyPath);
         if (!certificateFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("cannot read the TLS certificate or key: %1")
-                             .arg(certificateFile.isOpen() ? keyFile.errorString() : certificateFile.errorString());
+                         .arg(certificateFile.isOpen() ? keyFile.errorString()
+                                                       : certificateFile.errorString());
             return 0;
         }
-        const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
+        const QList<QSslCertificate> chain =
+            QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
         const QByteArray keyPem = keyFile.readAll();
         QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
         if (key.isNull())
             key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
         if (chain.isEmpty() || key.isNull()) {
-            *error = QStringLiteral("the TLS certificate or key is not a PEM certificate / RSA or EC private key");
+            *error = QStringLiteral(
+                "the TLS certificate or key is not a PEM certificate / RSA or EC private key");
             return 0;
         }
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();

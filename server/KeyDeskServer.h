@@ -1,11 +1,11 @@
 #pragma once
 
 #include "ServerConfig.h"
+#include "UsageRecorder.h"
 #include "api/ApiContext.h"
 #include "http/HttpFrontend.h"
 #include "http/Router.h"
 #include "storage/Store.h"
-#include "UsageRecorder.h"
 
 #include <QObject>
 

@@ -46,10 +46,12 @@ QString defaultDatabaseUrl()
 
 QCommandLineOption databaseOption()
 {
-    return {QStringLiteral("database"),
-            QStringLiteral("Where the data lives: sqlite:PATH or postgresql://user:pass@host:port/db. "
-                           "Default: %1").arg(defaultDatabaseUrl()),
-            QStringLiteral("url"), defaultDatabaseUrl()};
+    return {
+        QStringLiteral("database"),
+        QStringLiteral("Where the data lives: sqlite:PATH or postgresql://user:pass@host:port/db. "
+                       "Default: %1")
+            .arg(defaultDatabaseUrl()),
+        QStringLiteral("url"), defaultDatabaseUrl()};
 }
 
 // Ctrl+C and SIGTERM end the event loop through a socket pair (a signal handler may only
@@ -68,7 +70,9 @@ void quitOnSignals(QCoreApplication &app)
         return;
     auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
     QObject::connect(notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
-    struct sigaction action {};
+    struct sigaction action
+    {
+    };
     action.sa_handler = forwardSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
@@ -119,20 +123,24 @@ int serve(QCoreApplication &app, const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Serve the KeyDesk REST API: organizations' API keys, their verification, and the admin "
-            "sessions of the desktop app. Logs one line per request to standard error."));
+        "Serve the KeyDesk REST API: organizations' API keys, their verification, and the admin "
+        "sessions of the desktop app. Logs one line per request to standard error."));
     parser.addHelpOption();
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address and port to listen on, e.g. 127.0.0.1:8787 or [::]:443 "
-                                                   "(port 0 picks a free one)."),
-                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8787"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Address and port to listen on, e.g. 127.0.0.1:8787 or [::]:443 "
+                       "(port 0 picks a free one)."),
+        QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8787"));
     const QCommandLineOption database = databaseOption();
-    const QCommandLineOption signup(QStringLiteral("allow-signup"),
-                                    QStringLiteral("Let anyone create an organization through POST /v1/signup."));
+    const QCommandLineOption signup(
+        QStringLiteral("allow-signup"),
+        QStringLiteral("Let anyone create an organization through POST /v1/signup."));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
-                                     QStringLiteral("PEM certificate (chain) to serve HTTPS with."), QStringLiteral("file"));
+                                     QStringLiteral("PEM certificate (chain) to serve HTTPS with."),
+                                     QStringLiteral("file"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
-                                    QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
+                                    QStringLiteral("PEM private key of --tls-cert."),
+                                    QStringLiteral("file"));
     parser.addOptions({listen, database, signup, tlsCert, tlsKey});
     parser.process(arguments);
     if (!parser.positionalArguments().isEmpty())
@@ -154,14 +162,17 @@ int serve(QCoreApplication &app, const QStringList &arguments)
             return fail(QStringLiteral("cannot listen on %1: %2").arg(parser.value(listen), error));
         const bool tls = !config.tlsCertificatePath.isEmpty();
         const QString host = config.address.protocol() == QAbstractSocket::IPv6Protocol
-                ? QStringLiteral("[%1]").arg(config.address.toString())
-                : config.address.toString();
+            ? QStringLiteral("[%1]").arg(config.address.toString())
+            : config.address.toString();
         err() << "keydesk-server " << KEYDESK_VERSION << ": " << server.store().description()
               << (config.allowSignup ? ", sign-up enabled" : ", sign-up disabled") << Qt::endl;
-        err() << "listening on " << (tls ? "https" : "http") << "://" << host << ':' << port << Qt::endl;
+        err() << "listening on " << (tls ? "https" : "http") << "://" << host << ':' << port
+              << Qt::endl;
         if (!tls && !config.address.isLoopback())
-            err() << "warning: serving plain HTTP on a non-loopback address; use --tls-cert/--tls-key "
-                     "or a TLS-terminating proxy" << Qt::endl;
+            err() << "warning: serving plain HTTP on a non-loopback address; use "
+                     "--tls-cert/--tls-key "
+                     "or a TLS-terminating proxy"
+                  << Qt::endl;
         quitOnSignals(app);
         const int code = QCoreApplication::exec();
         err() << "keydesk-server: stopped" << Qt::endl;
@@ -174,8 +185,9 @@ int serve(QCoreApplication &app, const QStringList &arguments)
 int migrate(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Bring the database schema to this version's and exit. "
-                                                    "(serve does this too at start.)"));
+    parser.setApplicationDescription(
+        QStringLiteral("Bring the database schema to this version's and exit. "
+                       "(serve does this too at start.)"));
     parser.addHelpOption();
     const QCommandLineOption database = databaseOption();
     parser.addOption(database);
@@ -198,14 +210,16 @@ int orgAdd(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Create an organization and print its id."));
     parser.addHelpOption();
-    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("The organization's name."),
-                                  QStringLiteral("name"));
+    const QCommandLineOption name(
+        QStringLiteral("name"), QStringLiteral("The organization's name."), QStringLiteral("name"));
     const QCommandLineOption database = databaseOption();
     parser.addOptions({name, database});
     parser.process(arguments);
     const NameCheck check = checkName(parser.value(name));
     if (!check.ok() || check.normalized.isEmpty())
-        return fail(QStringLiteral("--name is required and %1").arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
+        return fail(
+            QStringLiteral("--name is required and %1")
+                .arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
     try {
         Store store(parser.value(database));
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -222,14 +236,19 @@ int userAdd(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Add a user to an organization. A new user's password is read from standard input "
-            "(prompted without echo on a terminal). An existing user (same email) keeps their "
-            "password and gets the role in this organization."));
+        "Add a user to an organization. A new user's password is read from standard input "
+        "(prompted without echo on a terminal). An existing user (same email) keeps their "
+        "password and gets the role in this organization."));
     parser.addHelpOption();
-    const QCommandLineOption org(QStringLiteral("org"), QStringLiteral("Organization id (org_…)."), QStringLiteral("id"));
-    const QCommandLineOption email(QStringLiteral("email"), QStringLiteral("The user's email address."), QStringLiteral("email"));
-    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("The user's display name."), QStringLiteral("name"));
-    const QCommandLineOption role(QStringLiteral("role"), QStringLiteral("owner, admin or member (default member)."),
+    const QCommandLineOption org(QStringLiteral("org"), QStringLiteral("Organization id (org_…)."),
+                                 QStringLiteral("id"));
+    const QCommandLineOption email(QStringLiteral("email"),
+                                   QStringLiteral("The user's email address."),
+                                   QStringLiteral("email"));
+    const QCommandLineOption name(
+        QStringLiteral("name"), QStringLiteral("The user's display name."), QStringLiteral("name"));
+    const QCommandLineOption role(QStringLiteral("role"),
+                                  QStringLiteral("owner, admin or member (default member)."),
                                   QStringLiteral("role"), QStringLiteral("member"));
     const QCommandLineOption database = databaseOption();
     parser.addOptions({org, email, name, role, database});
@@ -254,16 +273,23 @@ int userAdd(const QStringList &arguments)
             const NameCheck check = checkName(parser.value(name));
             if (!check.ok() || check.normalized.isEmpty())
                 return fail(QStringLiteral("--name is required for a new user and %1")
-                                    .arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
+                                .arg(check.ok() ? QStringLiteral("must not be empty")
+                                                : describe(check.problem)));
             const QString password = readPassword();
             if (password.size() < 12 || password.size() > 1024)
                 return fail(QStringLiteral("the password must be 12 to 1024 characters long"));
             user = store.createUser(emailText, check.normalized,
-                                    crypto::hashPassword(password.toUtf8(), crypto::ScryptCost {}), now);
+                                    crypto::hashPassword(password.toUtf8(), crypto::ScryptCost {}),
+                                    now);
         }
         store.addMembership(parser.value(org), user->id, *parsedRole, now);
-        store.audit({QStringLiteral("membership.add"), {}, parser.value(org), user->id, QStringLiteral("cli"),
-                     QStringLiteral("success")}, now);
+        store.audit({QStringLiteral("membership.add"),
+                     {},
+                     parser.value(org),
+                     user->id,
+                     QStringLiteral("cli"),
+                     QStringLiteral("success")},
+                    now);
         out() << user->id << Qt::endl;
         return 0;
     } catch (const StoreError &error) {
@@ -295,7 +321,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("keydesk-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KEYDESK_VERSION));
-    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
 
     QStringList arguments = QCoreApplication::arguments();
     const QString program = arguments.takeFirst();
@@ -308,7 +335,10 @@ int main(int argc, char *argv[])
         out() << "keydesk-server " << KEYDESK_VERSION << Qt::endl;
         return 0;
     }
-    const auto rest = [&](int words) { return QStringList {program + u' ' + arguments.mid(0, words).join(u' ')} + arguments.mid(words); };
+    const auto rest = [&](int words) {
+        return QStringList {program + u' ' + arguments.mid(0, words).join(u' ')}
+        + arguments.mid(words);
+    };
     if (command.isEmpty() || command.startsWith(u'-'))
         return serve(app, QStringList {program} + arguments);
     if (command == u"serve")

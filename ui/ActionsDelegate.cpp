@@ -11,7 +11,8 @@ namespace {
 const QString kebab = QStringLiteral("\u22EE"); // ⋮
 }
 
-void ActionsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void ActionsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                            const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -26,7 +27,8 @@ void ActionsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     font.setPointSizeF(font.pointSizeF() * 1.3);
     painter->setFont(font);
     const bool enabled = option.state & QStyle::State_Enabled;
-    const QPalette::ColorRole role = option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text;
+    const QPalette::ColorRole role =
+        option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text;
     painter->setPen(option.palette.color(enabled ? QPalette::Active : QPalette::Disabled, role));
     if (option.state & QStyle::State_MouseOver) {
         painter->setRenderHint(QPainter::Antialiasing);
@@ -35,7 +37,8 @@ void ActionsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const int side = qMin(option.rect.height() - 4, 28);
         painter->setBrush(hover);
         painter->setPen(Qt::NoPen);
-        painter->drawEllipse(QRect(0, 0, side, side).translated(option.rect.center() - QPoint(side / 2, side / 2)));
+        painter->drawEllipse(
+            QRect(0, 0, side, side).translated(option.rect.center() - QPoint(side / 2, side / 2)));
         painter->setPen(option.palette.color(role));
     }
     painter->drawText(option.rect, Qt::AlignCenter, kebab);
@@ -48,16 +51,19 @@ QSize ActionsDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     return {qMax(base.width(), 40), base.height()};
 }
 
-bool ActionsDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
-                                  const QModelIndex &index)
+bool ActionsDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
+                                  const QStyleOptionViewItem &option, const QModelIndex &index)
 {
     if (event->type() == QEvent::MouseButtonRelease) {
         const auto *mouse = static_cast<QMouseEvent *>(event);
-        if (mouse->button() == Qt::LeftButton && option.rect.contains(mouse->position().toPoint())) {
+        if (mouse->button() == Qt::LeftButton
+            && option.rect.contains(mouse->position().toPoint())) {
             // option.rect is in viewport coordinates; the menu hangs below the ⋮, right-aligned.
             const auto *view = qobject_cast<const QAbstractItemView *>(option.widget);
             const QPoint corner = option.rect.bottomRight();
-            Q_EMIT menuRequested(index, view ? view->viewport()->mapToGlobal(corner) : mouse->globalPosition().toPoint());
+            Q_EMIT menuRequested(index,
+                                 view ? view->viewport()->mapToGlobal(corner)
+                                      : mouse->globalPosition().toPoint());
             return true;
         }
     }

@@ -59,7 +59,8 @@ protected:
         const auto *key = static_cast<QKeyEvent *>(event);
         auto *table = static_cast<QTableView *>(watched);
         const bool onActions = table->currentIndex().column() == ApiKeyTableModel::Actions;
-        if (key->key() == Qt::Key_Menu || ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && onActions)) {
+        if (key->key() == Qt::Key_Menu
+            || ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && onActions)) {
             m_page->openMenuForCurrent();
             return true;
         }
@@ -72,8 +73,8 @@ private:
 
 } // namespace
 
-ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost &toasts, const Clock &clock,
-                         QWidget *parent)
+ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost &toasts,
+                         const Clock &clock, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_clipboard(clipboard)
@@ -83,7 +84,8 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     , m_proxy(new ApiKeyFilterModel(this))
     , m_subtitle(new QLabel(this))
     , m_search(new QLineEdit(this))
-    , m_newKey(new QPushButton(QIcon(QStringLiteral(":/icons/plus-white.svg")), tr("New API key"), this))
+    , m_newKey(
+          new QPushButton(QIcon(QStringLiteral(":/icons/plus-white.svg")), tr("New API key"), this))
     , m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), QString(), this))
     , m_states(new QStackedWidget(this))
     , m_table(new QTableView(m_states))
@@ -122,10 +124,11 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     m_newKey->setObjectName(QStringLiteral("newKeyButton"));
     m_newKey->setAccessibleName(tr("New API key"));
     m_newKey->setToolTip(tr("Create a new API key (Ctrl+N)"));
-    m_newKey->setStyleSheet(QStringLiteral("QPushButton { background: #1a56db; color: white; border: none; border-radius: 4px;"
-                                           " padding: 6px 14px; font-weight: 600; }"
-                                           "QPushButton:disabled { background: #9db5ea; }"
-                                           "QPushButton:focus { outline: 2px solid #0b3a9e; }"));
+    m_newKey->setStyleSheet(QStringLiteral(
+        "QPushButton { background: #1a56db; color: white; border: none; border-radius: 4px;"
+        " padding: 6px 14px; font-weight: 600; }"
+        "QPushButton:disabled { background: #9db5ea; }"
+        "QPushButton:focus { outline: 2px solid #0b3a9e; }"));
     connect(m_newKey, &QPushButton::clicked, this, &ApiKeysPage::newKey);
     m_refresh->setObjectName(QStringLiteral("refreshButton"));
     m_refresh->setAccessibleName(tr("Refresh"));
@@ -159,7 +162,8 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setSectionResizeMode(ApiKeyTableModel::Name, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ApiKeyTableModel::Actions, QHeaderView::Fixed);
+    m_table->horizontalHeader()->setSectionResizeMode(ApiKeyTableModel::Actions,
+                                                      QHeaderView::Fixed);
     m_table->setColumnWidth(ApiKeyTableModel::Key, 110);
     m_table->setColumnWidth(ApiKeyTableModel::Access, 100);
     m_table->setColumnWidth(ApiKeyTableModel::Created, 110);
@@ -169,9 +173,10 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     m_table->setColumnWidth(ApiKeyTableModel::Actions, 44);
     auto *actions = new ActionsDelegate(m_table);
     m_table->setItemDelegateForColumn(ApiKeyTableModel::Actions, actions);
-    connect(actions, &ActionsDelegate::menuRequested, this, [this](const QModelIndex &index, const QPoint &corner) {
-        openMenu(index, corner - QPoint(m_menu->sizeHint().width(), 0));
-    });
+    connect(actions, &ActionsDelegate::menuRequested, this,
+            [this](const QModelIndex &index, const QPoint &corner) {
+                openMenu(index, corner - QPoint(m_menu->sizeHint().width(), 0));
+            });
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
         const QModelIndex index = m_table->indexAt(position);
@@ -184,7 +189,8 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     m_menu->setObjectName(QStringLiteral("keyMenu"));
     m_editAction = m_menu->addAction(QIcon(QStringLiteral(":/icons/edit.svg")), tr("Edit name"));
     m_editAction->setObjectName(QStringLiteral("editNameAction"));
-    m_revokeAction = m_menu->addAction(QIcon(QStringLiteral(":/icons/revoke.svg")), tr("Revoke API key"));
+    m_revokeAction =
+        m_menu->addAction(QIcon(QStringLiteral(":/icons/revoke.svg")), tr("Revoke API key"));
     m_revokeAction->setObjectName(QStringLiteral("revokeAction"));
 
     // Keyboard: these work anywhere on the page.
@@ -198,9 +204,12 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
         addAction(action);
         return action;
     };
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_N), QStringLiteral("newKeyShortcut"), &ApiKeysPage::newKey);
-    shortcut(QKeySequence(Qt::Key_F2), QStringLiteral("editNameShortcut"), &ApiKeysPage::editSelectedName);
-    shortcut(QKeySequence(Qt::Key_Delete), QStringLiteral("revokeShortcut"), &ApiKeysPage::revokeSelected);
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_N), QStringLiteral("newKeyShortcut"),
+             &ApiKeysPage::newKey);
+    shortcut(QKeySequence(Qt::Key_F2), QStringLiteral("editNameShortcut"),
+             &ApiKeysPage::editSelectedName);
+    shortcut(QKeySequence(Qt::Key_Delete), QStringLiteral("revokeShortcut"),
+             &ApiKeysPage::revokeSelected);
     shortcut(QKeySequence(Qt::Key_F5), QStringLiteral("refreshShortcut"), &ApiKeysPage::reload);
 
     // States
@@ -209,7 +218,8 @@ ApiKeysPage::ApiKeysPage(ApiClient &client, ClipboardGuard &clipboard, ToastHost
     auto *empty = new QWidget(m_states);
     empty->setObjectName(QStringLiteral("emptyState"));
     m_emptyText = centeredLabel(QStringLiteral("emptyText"), empty);
-    m_emptyNewKey = new QPushButton(QIcon(QStringLiteral(":/icons/plus.svg")), tr("Create your first API key"), empty);
+    m_emptyNewKey = new QPushButton(QIcon(QStringLiteral(":/icons/plus.svg")),
+                                    tr("Create your first API key"), empty);
     m_emptyNewKey->setObjectName(QStringLiteral("emptyNewKeyButton"));
     connect(m_emptyNewKey, &QPushButton::clicked, this, &ApiKeysPage::newKey);
     auto *emptyLayout = new QVBoxLayout(empty);
@@ -262,11 +272,14 @@ bool ApiKeysPage::canManage() const
 void ApiKeysPage::setOrganization(const Membership &organization)
 {
     m_organization = organization;
-    m_subtitle->setText(tr("Keys let your services call the API on behalf of %1. They stay valid until you revoke "
-                           "them or the organization is deleted. Services send them in the x-api-key header.")
-                                .arg(organization.name));
-    const QString why = tr("Only owners and admins of %1 can create, rename or revoke keys.").arg(organization.name);
-    for (QWidget *widget : {static_cast<QWidget *>(m_newKey), static_cast<QWidget *>(m_emptyNewKey)}) {
+    m_subtitle->setText(
+        tr("Keys let your services call the API on behalf of %1. They stay valid until you revoke "
+           "them or the organization is deleted. Services send them in the x-api-key header.")
+            .arg(organization.name));
+    const QString why = tr("Only owners and admins of %1 can create, rename or revoke keys.")
+                            .arg(organization.name);
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_newKey), static_cast<QWidget *>(m_emptyNewKey)}) {
         widget->setEnabled(canManage());
         widget->setToolTip(canManage() ? tr("Create a new API key (Ctrl+N)") : why);
     }
@@ -296,25 +309,29 @@ void ApiKeysPage::loadPage(const QString &cursor)
     ApiClient::KeyQuery query;
     query.limit = pageSize;
     query.cursor = cursor;
-    m_client.listKeys(m_organization.id, query, this, [this, generation, first](const Result<ApiClient::KeyPage> &result) {
-        if (generation != m_generation)
-            return;
-        if (!result) {
-            m_model->pageFailed();
-            if (first) {
-                m_errorText->setText(tr("Could not load the API keys.\n%1").arg(result.error().message));
-                setState(State::Error);
-            } else {
-                m_toasts.showError(tr("Could not load more API keys: %1").arg(result.error().message));
+    m_client.listKeys(
+        m_organization.id, query, this,
+        [this, generation, first](const Result<ApiClient::KeyPage> &result) {
+            if (generation != m_generation)
+                return;
+            if (!result) {
+                m_model->pageFailed();
+                if (first) {
+                    m_errorText->setText(
+                        tr("Could not load the API keys.\n%1").arg(result.error().message));
+                    setState(State::Error);
+                } else {
+                    m_toasts.showError(
+                        tr("Could not load more API keys: %1").arg(result.error().message));
+                }
+                return;
             }
-            return;
-        }
-        if (first)
-            m_model->resetKeys(result->items, result->nextCursor);
-        else
-            m_model->appendPage(result->items, result->nextCursor);
-        updateEmptyState();
-    });
+            if (first)
+                m_model->resetKeys(result->items, result->nextCursor);
+            else
+                m_model->appendPage(result->items, result->nextCursor);
+            updateEmptyState();
+        });
 }
 
 void ApiKeysPage::setState(State state)
@@ -330,8 +347,9 @@ void ApiKeysPage::updateEmptyState()
     if (m_states->currentIndex() == int(State::Error) && m_model->rowCount() == 0)
         return;
     if (m_model->rowCount() == 0) {
-        m_emptyText->setText(canManage() ? tr("No API keys yet.\nCreate one for each service that calls the API.")
-                                         : tr("No API keys yet.\nOwners and admins can create them."));
+        m_emptyText->setText(
+            canManage() ? tr("No API keys yet.\nCreate one for each service that calls the API.")
+                        : tr("No API keys yet.\nOwners and admins can create them."));
         setState(State::Empty);
     } else {
         setState(State::Table);
@@ -352,7 +370,9 @@ void ApiKeysPage::openMenuForCurrent()
         return;
     const QModelIndex actionsCell = current.siblingAtColumn(ApiKeyTableModel::Actions);
     const QRect cell = m_table->visualRect(actionsCell);
-    openMenu(actionsCell, m_table->viewport()->mapToGlobal(cell.bottomRight()) - QPoint(m_menu->sizeHint().width(), 0));
+    openMenu(actionsCell,
+             m_table->viewport()->mapToGlobal(cell.bottomRight())
+                 - QPoint(m_menu->sizeHint().width(), 0));
 }
 
 void ApiKeysPage::openMenu(const QModelIndex &index, const QPoint &globalPosition)
@@ -379,7 +399,8 @@ void ApiKeysPage::newKey()
         updateEmptyState();
         auto *secret = new ShowSecretDialog(created.secret, created.key.name, m_clipboard, this);
         connect(secret, &ShowSecretDialog::copied, this, [this] {
-            m_toasts.showSuccess(tr("API key copied. KeyDesk clears it from the clipboard shortly."));
+            m_toasts.showSuccess(
+                tr("API key copied. KeyDesk clears it from the clipboard shortly."));
         });
         secret->open();
     });
@@ -419,21 +440,24 @@ void ApiKeysPage::revoke(const ApiKey &key)
     if (!canManage())
         return;
     const QString name = key.name.isEmpty() ? key.hint : key.name;
-    auto *confirm = new ConfirmDialog(tr("Revoke API key “%1”?").arg(name),
-                                      tr("This cannot be undone. Applications that use this key stop working immediately."),
-                                      tr("Revoke key"), ConfirmDialog::Style::Destructive, this);
+    auto *confirm = new ConfirmDialog(
+        tr("Revoke API key “%1”?").arg(name),
+        tr("This cannot be undone. Applications that use this key stop working immediately."),
+        tr("Revoke key"), ConfirmDialog::Style::Destructive, this);
     confirm->setObjectName(QStringLiteral("revokeDialog"));
     connect(confirm, &QDialog::accepted, this, [this, key] {
         const quint64 generation = m_generation;
-        m_client.revokeKey(m_organization.id, key.id, this, [this, generation](const Result<ApiKey> &result) {
-            if (!result) {
-                m_toasts.showError(tr("The key was not revoked: %1").arg(result.error().message));
-                return;
-            }
-            if (generation == m_generation)
-                m_model->removeKey(result->id);
-            m_toasts.showSuccess(tr("API key revoked"));
-        });
+        m_client.revokeKey(
+            m_organization.id, key.id, this, [this, generation](const Result<ApiKey> &result) {
+                if (!result) {
+                    m_toasts.showError(
+                        tr("The key was not revoked: %1").arg(result.error().message));
+                    return;
+                }
+                if (generation == m_generation)
+                    m_model->removeKey(result->id);
+                m_toasts.showSuccess(tr("API key revoked"));
+            });
     });
     confirm->open();
 }

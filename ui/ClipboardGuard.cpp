@@ -43,7 +43,8 @@ void ClipboardGuard::copySecret(const QByteArray &secret)
     // KDE Klipper, and managers that follow it, skip entries marked this way; the other two are
     // the conventions of Windows clipboard history and macOS (nspasteboard.org) managers.
     data->setData(QStringLiteral("x-kde-passwordManagerHint"), QByteArrayLiteral("secret"));
-    data->setData(QStringLiteral("ExcludeClipboardContentFromMonitorProcessing"), QByteArrayLiteral("1"));
+    data->setData(QStringLiteral("ExcludeClipboardContentFromMonitorProcessing"),
+                  QByteArrayLiteral("1"));
     data->setData(QStringLiteral("org.nspasteboard.ConcealedType"), QByteArray());
     QGuiApplication::clipboard()->setMimeData(data);
     m_fingerprint = fingerprintOf(secret);
@@ -53,7 +54,7 @@ void ClipboardGuard::copySecret(const QByteArray &secret)
 bool ClipboardGuard::holdsSecret() const
 {
     return !m_fingerprint.isEmpty()
-            && fingerprintOf(QGuiApplication::clipboard()->text().toLatin1()) == m_fingerprint;
+        && fingerprintOf(QGuiApplication::clipboard()->text().toLatin1()) == m_fingerprint;
 }
 
 void ClipboardGuard::clearIfOurs()

@@ -36,9 +36,10 @@ ConfirmDialog::ConfirmDialog(const QString &title, const QString &text, const QS
     m_confirm->setAccessibleName(confirmLabel);
     m_cancel->setAccessibleName(m_cancel->text().remove(u'&'));
     if (style == Style::Destructive) {
-        m_confirm->setStyleSheet(QStringLiteral("QPushButton { background: #b3261e; color: white; border: none;"
-                                                " border-radius: 4px; padding: 6px 14px; }"
-                                                "QPushButton:focus { outline: 2px solid #5c0f0a; }"));
+        m_confirm->setStyleSheet(
+            QStringLiteral("QPushButton { background: #b3261e; color: white; border: none;"
+                           " border-radius: 4px; padding: 6px 14px; }"
+                           "QPushButton:focus { outline: 2px solid #5c0f0a; }"));
         // The safe answer is the default: Enter does not destroy anything by accident.
         m_cancel->setDefault(true);
         m_cancel->setFocus();

@@ -14,8 +14,8 @@ class ConfirmDialog final : public QDialog
     Q_OBJECT
 public:
     enum class Style { Normal, Destructive };
-    ConfirmDialog(const QString &title, const QString &text, const QString &confirmLabel, Style style,
-                  QWidget *parent);
+    ConfirmDialog(const QString &title, const QString &text, const QString &confirmLabel,
+                  Style style, QWidget *parent);
 
     QPushButton *confirmButton() const { return m_confirm; }
     QPushButton *cancelButton() const { return m_cancel; }

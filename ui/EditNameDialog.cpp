@@ -12,7 +12,8 @@
 
 namespace keydesk {
 
-EditNameDialog::EditNameDialog(ApiClient &client, const QString &organizationId, const ApiKey &key, QWidget *parent)
+EditNameDialog::EditNameDialog(ApiClient &client, const QString &organizationId, const ApiKey &key,
+                               QWidget *parent)
     : QDialog(parent)
     , m_client(client)
     , m_organizationId(organizationId)
@@ -70,16 +71,17 @@ void EditNameDialog::save()
     }
     m_save->setEnabled(false);
     m_error->hide();
-    m_client.renameKey(m_organizationId, m_keyId, check.normalized, this, [this](const Result<ApiKey> &result) {
-        m_save->setEnabled(true);
-        if (!result) {
-            m_error->setText(result.error().message);
-            m_error->show();
-            return;
-        }
-        Q_EMIT renamed(*result);
-        accept();
-    });
+    m_client.renameKey(m_organizationId, m_keyId, check.normalized, this,
+                       [this](const Result<ApiKey> &result) {
+                           m_save->setEnabled(true);
+                           if (!result) {
+                               m_error->setText(result.error().message);
+                               m_error->show();
+                               return;
+                           }
+                           Q_EMIT renamed(*result);
+                           accept();
+                       });
 }
 
 } // namespace keydesk

@@ -16,7 +16,8 @@ class EditNameDialog final : public QDialog
 {
     Q_OBJECT
 public:
-    EditNameDialog(ApiClient &client, const QString &organizationId, const ApiKey &key, QWidget *parent);
+    EditNameDialog(ApiClient &client, const QString &organizationId, const ApiKey &key,
+                   QWidget *parent);
 
 Q_SIGNALS:
     void renamed(const keydesk::ApiKey &key);

@@ -64,7 +64,8 @@ LoginDialog::LoginDialog(ApiClient &client, const QUrl &serverUrl, QWidget *pare
 
     m_notice->setObjectName(QStringLiteral("noticeLabel"));
     m_notice->setWordWrap(true);
-    m_notice->setStyleSheet(QStringLiteral("QLabel { background: #e8f0fe; color: #174ea6; padding: 8px; border-radius: 4px; }"));
+    m_notice->setStyleSheet(QStringLiteral(
+        "QLabel { background: #e8f0fe; color: #174ea6; padding: 8px; border-radius: 4px; }"));
     m_notice->hide();
     m_error->setObjectName(QStringLiteral("errorLabel"));
     m_error->setWordWrap(true);
@@ -79,9 +80,11 @@ LoginDialog::LoginDialog(ApiClient &client, const QUrl &serverUrl, QWidget *pare
     m_serverStatus->setForegroundRole(QPalette::PlaceholderText);
     m_insecureWarning->setObjectName(QStringLiteral("insecureWarning"));
     m_insecureWarning->setWordWrap(true);
-    m_insecureWarning->setText(tr("Warning: this server is reached over plain HTTP. Your password and keys "
-                                  "would cross the network unencrypted. Use an https:// address."));
-    m_insecureWarning->setStyleSheet(QStringLiteral("QLabel { background: #fef7e0; color: #8a4b00; padding: 8px; border-radius: 4px; }"));
+    m_insecureWarning->setText(
+        tr("Warning: this server is reached over plain HTTP. Your password and keys "
+           "would cross the network unencrypted. Use an https:// address."));
+    m_insecureWarning->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fef7e0; color: #8a4b00; padding: 8px; border-radius: 4px; }"));
     m_insecureWarning->hide();
     connect(m_server, &QLineEdit::textChanged, this, &LoginDialog::serverChanged);
     connect(m_server, &QLineEdit::editingFinished, this, &LoginDialog::checkServer);
@@ -98,7 +101,8 @@ LoginDialog::LoginDialog(ApiClient &client, const QUrl &serverUrl, QWidget *pare
     m_password->setEchoMode(QLineEdit::Password);
     m_signIn = button(tr("Sign in"), QStringLiteral("signInButton"), signInPage);
     m_signIn->setDefault(true);
-    m_createOrganization = button(tr("Create organization…"), QStringLiteral("createOrganizationButton"), signInPage);
+    m_createOrganization =
+        button(tr("Create organization…"), QStringLiteral("createOrganizationButton"), signInPage);
     m_createOrganization->setFlat(true);
     m_createOrganization->hide();
     auto *signInForm = new QFormLayout;
@@ -118,14 +122,16 @@ LoginDialog::LoginDialog(ApiClient &client, const QUrl &serverUrl, QWidget *pare
 
     // Create organization
     auto *signUpPage = new QWidget(m_forms);
-    m_organizationName = field(QStringLiteral("organizationNameField"), tr("Organization name"), signUpPage);
+    m_organizationName =
+        field(QStringLiteral("organizationNameField"), tr("Organization name"), signUpPage);
     m_name = field(QStringLiteral("nameField"), tr("Your name"), signUpPage);
     m_signUpEmail = field(QStringLiteral("signUpEmailField"), tr("Email"), signUpPage);
     m_signUpPassword = field(QStringLiteral("signUpPasswordField"), tr("Password"), signUpPage);
     m_signUpPassword->setEchoMode(QLineEdit::Password);
     m_signUpPassword->setPlaceholderText(tr("At least 12 characters"));
     m_signUp = button(tr("Create organization"), QStringLiteral("signUpButton"), signUpPage);
-    m_backToSignIn = button(tr("Back to sign in"), QStringLiteral("backToSignInButton"), signUpPage);
+    m_backToSignIn =
+        button(tr("Back to sign in"), QStringLiteral("backToSignInButton"), signUpPage);
     m_backToSignIn->setFlat(true);
     auto *signUpForm = new QFormLayout;
     signUpForm->addRow(tr("&Organization"), m_organizationName);
@@ -150,13 +156,15 @@ LoginDialog::LoginDialog(ApiClient &client, const QUrl &serverUrl, QWidget *pare
     int labelWidth = 0;
     for (QFormLayout *form : {serverForm, signInForm, signUpForm}) {
         for (int row = 0; row < form->rowCount(); ++row) {
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole);
+                item && item->widget())
                 labelWidth = qMax(labelWidth, item->widget()->sizeHint().width());
         }
     }
     for (QFormLayout *form : {serverForm, signInForm, signUpForm}) {
         for (int row = 0; row < form->rowCount(); ++row) {
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole);
+                item && item->widget())
                 item->widget()->setMinimumWidth(labelWidth);
         }
     }
@@ -204,7 +212,8 @@ void LoginDialog::serverChanged()
 bool LoginDialog::applyServerUrl()
 {
     const QUrl url = serverUrl();
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https")) {
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != u"http" && url.scheme() != u"https")) {
         showError(tr("Enter the server's address, for example https://keys.example.com."));
         return false;
     }
@@ -243,8 +252,9 @@ void LoginDialog::showSignUp(bool signUp)
     m_forms->setCurrentIndex(signUp ? 1 : 0);
     // A QStackedWidget is as tall as its tallest page; size it to the one that shows.
     for (int i = 0; i < m_forms->count(); ++i) {
-        m_forms->widget(i)->setSizePolicy(i == m_forms->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored,
-                                          i == m_forms->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        m_forms->widget(i)->setSizePolicy(
+            i == m_forms->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+            i == m_forms->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     }
     m_forms->adjustSize();
     m_error->hide();
@@ -288,17 +298,18 @@ void LoginDialog::signIn()
         return;
     setBusy(true);
     const QUrl server = serverUrl();
-    m_client.logIn(m_email->text().trimmed(), m_password->text(), this, [this, server](const Result<SessionGrant> &result) {
-        setBusy(false);
-        if (!result) {
-            showError(result.error().message);
-            m_password->selectAll();
-            m_password->setFocus();
-            return;
-        }
-        m_password->clear();
-        Q_EMIT signedIn(*result, server);
-    });
+    m_client.logIn(m_email->text().trimmed(), m_password->text(), this,
+                   [this, server](const Result<SessionGrant> &result) {
+                       setBusy(false);
+                       if (!result) {
+                           showError(result.error().message);
+                           m_password->selectAll();
+                           m_password->setFocus();
+                           return;
+                       }
+                       m_password->clear();
+                       Q_EMIT signedIn(*result, server);
+                   });
 }
 
 void LoginDialog::signUp()
@@ -310,25 +321,27 @@ void LoginDialog::signUp()
     setBusy(true);
     const QUrl server = serverUrl();
     m_client.signUp(m_organizationName->text(), m_name->text(), m_signUpEmail->text().trimmed(),
-                    m_signUpPassword->text(), this, [this, server](const Result<SessionGrant> &result) {
-        setBusy(false);
-        if (!result) {
-            QStringList lines;
-            for (const FieldError &error : result.error().fieldErrors) {
-                static const QHash<QString, QString> labels {
-                    {QStringLiteral("organization_name"), tr("Organization")},
-                    {QStringLiteral("name"), tr("Your name")},
-                    {QStringLiteral("email"), tr("Email")},
-                    {QStringLiteral("password"), tr("Password")},
-                };
-                lines.append(tr("%1: %2").arg(labels.value(error.field, error.field), error.message));
-            }
-            showError(lines.isEmpty() ? result.error().message : lines.join(u'\n'));
-            return;
-        }
-        m_signUpPassword->clear();
-        Q_EMIT signedIn(*result, server);
-    });
+                    m_signUpPassword->text(), this,
+                    [this, server](const Result<SessionGrant> &result) {
+                        setBusy(false);
+                        if (!result) {
+                            QStringList lines;
+                            for (const FieldError &error : result.error().fieldErrors) {
+                                static const QHash<QString, QString> labels {
+                                    {QStringLiteral("organization_name"), tr("Organization")},
+                                    {QStringLiteral("name"), tr("Your name")},
+                                    {QStringLiteral("email"), tr("Email")},
+                                    {QStringLiteral("password"), tr("Password")},
+                                };
+                                lines.append(tr("%1: %2").arg(
+                                    labels.value(error.field, error.field), error.message));
+                            }
+                            showError(lines.isEmpty() ? result.error().message : lines.join(u'\n'));
+                            return;
+                        }
+                        m_signUpPassword->clear();
+                        Q_EMIT signedIn(*result, server);
+                    });
 }
 
 } // namespace keydesk

@@ -57,7 +57,8 @@ QString roleText(Role role)
 }
 
 // A card-like button of the Account page that leads to one of its sections.
-QPushButton *sectionButton(const QString &title, const QString &description, const QString &objectName, QWidget *parent)
+QPushButton *sectionButton(const QString &title, const QString &description,
+                           const QString &objectName, QWidget *parent)
 {
     auto *button = new QPushButton(parent);
     button->setObjectName(objectName);
@@ -65,10 +66,11 @@ QPushButton *sectionButton(const QString &title, const QString &description, con
     button->setAccessibleDescription(description);
     button->setCursor(Qt::PointingHandCursor);
     button->setMinimumHeight(64);
-    button->setStyleSheet(QStringLiteral("QPushButton { text-align: left; padding: 10px 14px; border: 1px solid #dadce0;"
-                                         " border-radius: 6px; background: palette(base); }"
-                                         "QPushButton:hover { border-color: #1a56db; }"
-                                         "QPushButton:focus { border: 2px solid #1a56db; }"));
+    button->setStyleSheet(QStringLiteral(
+        "QPushButton { text-align: left; padding: 10px 14px; border: 1px solid #dadce0;"
+        " border-radius: 6px; background: palette(base); }"
+        "QPushButton:hover { border-color: #1a56db; }"
+        "QPushButton:focus { border: 2px solid #1a56db; }"));
     auto *layout = new QVBoxLayout(button);
     auto *titleLabel = new QLabel(title, button);
     QFont font = titleLabel->font();
@@ -85,7 +87,8 @@ QPushButton *sectionButton(const QString &title, const QString &description, con
 
 } // namespace
 
-MainWindow::MainWindow(ApiClient &client, ClipboardGuard &clipboard, const Clock &clock, QWidget *parent)
+MainWindow::MainWindow(ApiClient &client, ClipboardGuard &clipboard, const Clock &clock,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_client(client)
     , m_clipboard(clipboard)
@@ -119,10 +122,11 @@ QWidget *MainWindow::buildSidebar()
     sidebar->setObjectName(QStringLiteral("sidebar"));
     sidebar->setFixedWidth(230);
     sidebar->setAutoFillBackground(true);
-    sidebar->setStyleSheet(QStringLiteral("#sidebar { background: #f1f3f4; border-right: 1px solid #dadce0; }"
-                                          "#sidebar QListWidget { background: transparent; border: none; }"
-                                          "#sidebar QListWidget::item { padding: 8px 10px; border-radius: 4px; }"
-                                          "#sidebar QListWidget::item:selected { background: #d2e3fc; color: #174ea6; }"));
+    sidebar->setStyleSheet(QStringLiteral(
+        "#sidebar { background: #f1f3f4; border-right: 1px solid #dadce0; }"
+        "#sidebar QListWidget { background: transparent; border: none; }"
+        "#sidebar QListWidget::item { padding: 8px 10px; border-radius: 4px; }"
+        "#sidebar QListWidget::item:selected { background: #d2e3fc; color: #174ea6; }"));
 
     auto *brand = new QLabel(sidebar);
     brand->setText(QStringLiteral("<b>KeyDesk</b>"));
@@ -139,9 +143,11 @@ QWidget *MainWindow::buildSidebar()
     m_navigation->setObjectName(QStringLiteral("navigation"));
     m_navigation->setAccessibleName(tr("Navigation"));
     m_navigation->setIconSize(QSize(18, 18));
-    auto *configuration = new QListWidgetItem(QIcon(QStringLiteral(":/icons/settings.svg")), tr("Configuration"), m_navigation);
+    auto *configuration = new QListWidgetItem(QIcon(QStringLiteral(":/icons/settings.svg")),
+                                              tr("Configuration"), m_navigation);
     configuration->setData(Qt::UserRole, int(Page::Configuration));
-    auto *account = new QListWidgetItem(QIcon(QStringLiteral(":/icons/user.svg")), tr("Account"), m_navigation);
+    auto *account =
+        new QListWidgetItem(QIcon(QStringLiteral(":/icons/user.svg")), tr("Account"), m_navigation);
     account->setData(Qt::UserRole, int(Page::Account));
     connect(m_navigation, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         showPage(static_cast<Page>(item->data(Qt::UserRole).toInt()));
@@ -186,13 +192,16 @@ QWidget *MainWindow::buildSidebar()
     m_userButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_userButton->setPopupMode(QToolButton::InstantPopup);
     m_userButton->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    m_userButton->setStyleSheet(QStringLiteral("QToolButton { text-align: left; padding: 6px; border-radius: 4px; }"
-                                               "QToolButton:hover { background: #e2e6ea; }"));
+    m_userButton->setStyleSheet(
+        QStringLiteral("QToolButton { text-align: left; padding: 6px; border-radius: 4px; }"
+                       "QToolButton:hover { background: #e2e6ea; }"));
     auto *userMenu = new QMenu(m_userButton);
     userMenu->setObjectName(QStringLiteral("userMenu"));
-    QAction *accountAction = userMenu->addAction(QIcon(QStringLiteral(":/icons/user.svg")), tr("Account"));
+    QAction *accountAction =
+        userMenu->addAction(QIcon(QStringLiteral(":/icons/user.svg")), tr("Account"));
     accountAction->setObjectName(QStringLiteral("accountAction"));
-    QAction *logOut = userMenu->addAction(QIcon(QStringLiteral(":/icons/logout.svg")), tr("Log out"));
+    QAction *logOut =
+        userMenu->addAction(QIcon(QStringLiteral(":/icons/logout.svg")), tr("Log out"));
     logOut->setObjectName(QStringLiteral("logOutAction"));
     connect(accountAction, &QAction::triggered, this, [this] { showPage(Page::Account); });
     connect(logOut, &QAction::triggered, this, &MainWindow::logOutRequested);
@@ -243,10 +252,12 @@ QWidget *MainWindow::buildConfigurationPage()
     form->addRow(tr("Your role"), m_configRole);
     form->addRow(tr("Server"), m_configServer);
 
-    auto *keys = sectionButton(tr("Organization API Keys"), tr("Create, rename and revoke the keys your services use"),
+    auto *keys = sectionButton(tr("Organization API Keys"),
+                               tr("Create, rename and revoke the keys your services use"),
                                QStringLiteral("configApiKeysButton"), page);
     connect(keys, &QPushButton::clicked, this, [this] { showPage(Page::ApiKeys); });
-    auto *hint = new QLabel(tr("Tip: you also find the keys under your name at the bottom left → Account."), page);
+    auto *hint = new QLabel(
+        tr("Tip: you also find the keys under your name at the bottom left → Account."), page);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
     auto *layout = new QVBoxLayout(page);
@@ -272,7 +283,8 @@ QWidget *MainWindow::buildAccountPage()
     form->addRow(tr("Name"), m_accountName);
     form->addRow(tr("Email"), m_accountEmail);
 
-    auto *keys = sectionButton(tr("Organization API Keys"), tr("Create, rename and revoke the keys your services use"),
+    auto *keys = sectionButton(tr("Organization API Keys"),
+                               tr("Create, rename and revoke the keys your services use"),
                                QStringLiteral("organizationApiKeysButton"), page);
     connect(keys, &QPushButton::clicked, this, [this] { showPage(Page::ApiKeys); });
 

@@ -28,7 +28,8 @@ class MainWindow final : public QMainWindow
 public:
     enum class Page { Configuration, Account, ApiKeys };
 
-    MainWindow(ApiClient &client, ClipboardGuard &clipboard, const Clock &clock, QWidget *parent = nullptr);
+    MainWindow(ApiClient &client, ClipboardGuard &clipboard, const Clock &clock,
+               QWidget *parent = nullptr);
 
     void setAccount(const Account &account, const QUrl &serverUrl);
     void showPage(Page page);

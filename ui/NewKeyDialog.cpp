@@ -14,7 +14,8 @@
 
 namespace keydesk {
 
-NewKeyDialog::NewKeyDialog(ApiClient &client, const QString &organizationId, const Clock &clock, QWidget *parent)
+NewKeyDialog::NewKeyDialog(ApiClient &client, const QString &organizationId, const Clock &clock,
+                           QWidget *parent)
     : QDialog(parent)
     , m_client(client)
     , m_organizationId(organizationId)
@@ -115,7 +116,8 @@ QString NewKeyDialog::expiryText(const QDateTime &createdAt, Expiration expirati
     if (!expiry.isValid())
         return tr("This key never expires");
     //: %1 is a date such as "26 Dec 2026"
-    return tr("Expires on %1").arg(QLocale().toString(expiry.toLocalTime().date(), QStringLiteral("d MMM yyyy")));
+    return tr("Expires on %1")
+        .arg(QLocale().toString(expiry.toLocalTime().date(), QStringLiteral("d MMM yyyy")));
 }
 
 Expiration NewKeyDialog::selectedExpiration() const
@@ -141,18 +143,18 @@ void NewKeyDialog::create()
     m_create->setText(tr("Creating…"));
     m_error->hide();
     const auto access = static_cast<Access>(m_access->currentData().toInt());
-    m_client.createKey(m_organizationId, check.normalized, selectedExpiration(), access, m_idempotencyKey, this,
-                       [this](const Result<ApiClient::CreatedKey> &result) {
-        m_create->setEnabled(true);
-        m_create->setText(tr("Create"));
-        if (!result) {
-            m_error->setText(result.error().message);
-            m_error->show();
-            return;
-        }
-        Q_EMIT created(*result);
-        accept();
-    });
+    m_client.createKey(m_organizationId, check.normalized, selectedExpiration(), access,
+                       m_idempotencyKey, this, [this](const Result<ApiClient::CreatedKey> &result) {
+                           m_create->setEnabled(true);
+                           m_create->setText(tr("Create"));
+                           if (!result) {
+                               m_error->setText(result.error().message);
+                               m_error->show();
+                               return;
+                           }
+                           Q_EMIT created(*result);
+                           accept();
+                       });
 }
 
 } // namespace keydesk

@@ -23,7 +23,8 @@ class NewKeyDialog final : public QDialog
 {
     Q_OBJECT
 public:
-    NewKeyDialog(ApiClient &client, const QString &organizationId, const Clock &clock, QWidget *parent);
+    NewKeyDialog(ApiClient &client, const QString &organizationId, const Clock &clock,
+                 QWidget *parent);
 
     static QString expirationLabel(Expiration expiration);
     // Why a key name is refused, for this dialog and the Edit name dialog.

@@ -26,7 +26,9 @@ ShowSecretDialog::ShowSecretDialog(const QByteArray &secret, const QString &keyN
     setWindowModality(Qt::WindowModal);
     setAttribute(Qt::WA_DeleteOnClose);
 
-    auto *heading = new QLabel(keyName.isEmpty() ? tr("Your new API key") : tr("Your new API key “%1”").arg(keyName), this);
+    auto *heading = new QLabel(keyName.isEmpty() ? tr("Your new API key")
+                                                 : tr("Your new API key “%1”").arg(keyName),
+                               this);
     QFont headingFont = heading->font();
     headingFont.setPointSizeF(headingFont.pointSizeF() * 1.2);
     headingFont.setBold(true);
@@ -92,10 +94,11 @@ void ShowSecretDialog::done(int result)
         QDialog::done(result);
         return;
     }
-    auto *confirm = new ConfirmDialog(tr("Close without copying?"),
-                                      tr("You have not copied the key. Once this window closes, nobody can show it "
-                                         "again: you would have to create a new key."),
-                                      tr("Close without copying"), ConfirmDialog::Style::Destructive, this);
+    auto *confirm = new ConfirmDialog(
+        tr("Close without copying?"),
+        tr("You have not copied the key. Once this window closes, nobody can show it "
+           "again: you would have to create a new key."),
+        tr("Close without copying"), ConfirmDialog::Style::Destructive, this);
     confirm->setObjectName(QStringLiteral("confirmCloseDialog"));
     connect(confirm, &QDialog::accepted, this, [this, result] {
         m_confirmed = true;

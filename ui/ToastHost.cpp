@@ -19,16 +19,18 @@ Toast::Toast(Kind kind, const QString &text, QWidget *parent)
     , m_kind(kind)
     , m_label(new QLabel(text, this))
 {
-    setObjectName(kind == Kind::Success ? QStringLiteral("toastSuccess") : QStringLiteral("toastError"));
+    setObjectName(kind == Kind::Success ? QStringLiteral("toastSuccess")
+                                        : QStringLiteral("toastError"));
     setAttribute(Qt::WA_StyledBackground);
     setAccessibleName(text);
     setAccessibleDescription(kind == Kind::Success ? tr("Confirmation") : tr("Error"));
     setCursor(Qt::PointingHandCursor);
     setToolTip(tr("Click to dismiss"));
-    const QString background = kind == Kind::Success ? QStringLiteral("#1f7a4d") : QStringLiteral("#b3261e");
+    const QString background =
+        kind == Kind::Success ? QStringLiteral("#1f7a4d") : QStringLiteral("#b3261e");
     setStyleSheet(QStringLiteral("keydesk--Toast { background: %1; border-radius: 6px; }"
                                  "QLabel { color: white; padding: 10px 14px; font-weight: 500; }")
-                          .arg(background));
+                      .arg(background));
     m_label->setWordWrap(true);
     m_label->setMaximumWidth(380);
     auto *layout = new QHBoxLayout(this);
@@ -70,7 +72,8 @@ QList<Toast *> ToastHost::visibleToasts() const
 
 bool ToastHost::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_window && (event->type() == QEvent::Resize || event->type() == QEvent::LayoutRequest))
+    if (watched == m_window
+        && (event->type() == QEvent::Resize || event->type() == QEvent::LayoutRequest))
         relayout();
     return QObject::eventFilter(watched, event);
 }

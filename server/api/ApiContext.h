@@ -28,8 +28,7 @@ public:
         : config(serverConfig)
         , store(serverStore)
         , usage(usageRecorder)
-    {
-    }
+    { }
 
     QDateTime now() const { return config.clock->now(); }
 

@@ -10,8 +10,7 @@ public:
     Scanner(QByteArrayView text, int maxDepth)
         : m_text(text)
         , m_maxDepth(maxDepth)
-    {
-    }
+    { }
 
     QString run()
     {
@@ -92,7 +91,8 @@ private:
                 if (escape == 'u') {
                     for (int i = 1; i <= 4; ++i) {
                         const char h = m_pos + i < m_text.size() ? m_text[m_pos + i] : '\0';
-                        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
+                        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f')
+                              || (h >= 'A' && h <= 'F')))
                             return fail("invalid \\u escape");
                     }
                     m_pos += 5;

@@ -20,10 +20,10 @@ bool scrypt(QByteArrayView password, QByteArrayView salt, const ScryptCost &cost
     // maxmem must cover 128·r·N plus OpenSSL's bookkeeping.
     const quint64 maxMemory = 128 * quint64(cost.r) * n * quint64(cost.p) + 8 * 1024 * 1024;
     return EVP_PBE_scrypt(password.data(), size_t(password.size()),
-                          reinterpret_cast<const unsigned char *>(salt.data()),
-                          size_t(salt.size()), n, quint64(cost.r), quint64(cost.p), maxMemory,
+                          reinterpret_cast<const unsigned char *>(salt.data()), size_t(salt.size()),
+                          n, quint64(cost.r), quint64(cost.p), maxMemory,
                           reinterpret_cast<unsigned char *>(out->data()), size_t(out->size()))
-            == 1;
+        == 1;
 }
 } // namespace
 
@@ -52,7 +52,7 @@ QByteArray hashPassword(QByteArrayView password, const ScryptCost &cost)
     if (!scrypt(password, salt, cost, &hash))
         qFatal("OpenSSL scrypt failed (cost %d/%d/%d)", cost.log2N, cost.r, cost.p);
     return "scrypt$" + QByteArray::number(cost.log2N) + '$' + QByteArray::number(cost.r) + '$'
-            + QByteArray::number(cost.p) + '$' + salt.toBase64() + '$' + hash.toBase64();
+        + QByteArray::number(cost.p) + '$' + salt.toBase64() + '$' + hash.toBase64();
 }
 
 bool verifyPassword(QByteArrayView password, QByteArrayView encoded)
@@ -65,8 +65,8 @@ bool verifyPassword(QByteArrayView password, QByteArrayView encoded)
     cost.log2N = parts.at(1).toInt(&okN);
     cost.r = parts.at(2).toInt(&okR);
     cost.p = parts.at(3).toInt(&okP);
-    if (!okN || !okR || !okP || cost.log2N < 1 || cost.log2N > maxLog2N || cost.r < 1
-        || cost.r > 32 || cost.p < 1 || cost.p > 16)
+    if (!okN || !okR || !okP || cost.log2N < 1 || cost.log2N > maxLog2N || cost.r < 1 || cost.r > 32
+        || cost.p < 1 || cost.p > 16)
         return false;
     const QByteArray salt = QByteArray::fromBase64(parts.at(4));
     const QByteArray expected = QByteArray::fromBase64(parts.at(5));

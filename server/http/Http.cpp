@@ -25,8 +25,10 @@ Response noContent()
 
 Response problemResponse(const Problem &problem)
 {
-    return {problem.status, "application/problem+json",
-            QJsonDocument(problem.toJson()).toJson(QJsonDocument::Compact), {}};
+    return {problem.status,
+            "application/problem+json",
+            QJsonDocument(problem.toJson()).toJson(QJsonDocument::Compact),
+            {}};
 }
 
 Response problemResponse(int status, const char *code, const QString &detail,

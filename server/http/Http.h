@@ -20,7 +20,7 @@ using Header = QPair<QByteArray, QByteArray>;
 struct Request
 {
     QByteArray method; // upper-case token: "GET", "PATCH", …
-    QString path;      // as sent, still percent-encoded, without the query
+    QString path; // as sent, still percent-encoded, without the query
     QUrlQuery query;
     QList<Header> headers;
     QByteArray body;
@@ -51,8 +51,7 @@ class ApiError
 public:
     ApiError(int status, const char *code, QString detail, QList<FieldError> errors = {})
         : m_problem {status, QString::fromLatin1(code), {}, std::move(detail), std::move(errors)}
-    {
-    }
+    { }
     ApiError &withHeader(QByteArray name, QByteArray value)
     {
         m_headers.append({std::move(name), std::move(value)});

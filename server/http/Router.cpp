@@ -11,8 +11,8 @@ namespace keydesk::http {
 
 void Router::add(QByteArray method, QString pattern, Handler handler)
 {
-    m_routes.push_back({std::move(method), pattern.split(u'/', Qt::SkipEmptyParts),
-                        std::move(handler)});
+    m_routes.push_back(
+        {std::move(method), pattern.split(u'/', Qt::SkipEmptyParts), std::move(handler)});
 }
 
 bool Router::matches(const Route &route, const QStringList &segments, QStringList *params)
@@ -32,8 +32,9 @@ bool Router::matches(const Route &route, const QStringList &segments, QStringLis
 Response Router::dispatch(const Request &request) const
 {
     if (request.body.size() > maxBodyBytes) {
-        return problemResponse(413, ErrorCode::payloadTooLarge,
-                               QStringLiteral("The request body must not exceed %1 bytes.").arg(maxBodyBytes));
+        return problemResponse(
+            413, ErrorCode::payloadTooLarge,
+            QStringLiteral("The request body must not exceed %1 bytes.").arg(maxBodyBytes));
     }
     // A path is a sequence of non-empty segments: "//v1" or "/v1/" are not our routes.
     // Split before decoding, so that an encoded slash (%2F) stays inside its segment.
@@ -65,14 +66,15 @@ Response Router::dispatch(const Request &request) const
             // inside leaks out; the operator's log has it.
             qCCritical(lcRouter, "%s %s failed: %s", request.method.constData(),
                        qUtf8Printable(route.segments.join(u'/')), error.what());
-            return problemResponse(503, ErrorCode::internalError,
-                                   QStringLiteral("The service is temporarily unavailable. Try again shortly."));
+            return problemResponse(
+                503, ErrorCode::internalError,
+                QStringLiteral("The service is temporarily unavailable. Try again shortly."));
         }
     }
     if (!allowed.isEmpty()) {
-        Response response = problemResponse(
-                405, ErrorCode::methodNotAllowed,
-                QStringLiteral("This resource does not support %1.").arg(QString::fromLatin1(request.method)));
+        Response response = problemResponse(405, ErrorCode::methodNotAllowed,
+                                            QStringLiteral("This resource does not support %1.")
+                                                .arg(QString::fromLatin1(request.method)));
         response.headers.append({"Allow", allowed.join(", ")});
         return response;
     }

@@ -30,9 +30,9 @@ private Q_SLOTS:
 
 void TestExpiration::wireNamesRoundTrip()
 {
-    const QStringList expected {QStringLiteral("two_weeks"), QStringLiteral("one_month"),
+    const QStringList expected {QStringLiteral("two_weeks"),    QStringLiteral("one_month"),
                                 QStringLiteral("three_months"), QStringLiteral("six_months"),
-                                QStringLiteral("one_year"), QStringLiteral("never")};
+                                QStringLiteral("one_year"),     QStringLiteral("never")};
     QCOMPARE(int(allExpirations.size()), 6);
     for (size_t i = 0; i < allExpirations.size(); ++i) {
         QCOMPARE(toWire(allExpirations[i]), expected.at(qsizetype(i)));
@@ -49,15 +49,23 @@ void TestExpiration::presets_data()
     QTest::addColumn<QDateTime>("expected");
     const QDateTime jan31 = utc(2026, 1, 31, 12, 0, 0, 250);
     QTest::newRow("two weeks") << jan31 << Expiration::TwoWeeks << utc(2026, 2, 14, 12, 0, 0, 250);
-    QTest::newRow("one month clamps to 28 Feb") << jan31 << Expiration::OneMonth << utc(2026, 2, 28, 12, 0, 0, 250);
-    QTest::newRow("one month clamps to 29 Feb in a leap year") << utc(2028, 1, 31) << Expiration::OneMonth << utc(2028, 2, 29);
-    QTest::newRow("one month, no clamping") << utc(2026, 3, 15) << Expiration::OneMonth << utc(2026, 4, 15);
-    QTest::newRow("one month over the year end") << utc(2026, 12, 31, 23, 59, 59) << Expiration::OneMonth << utc(2027, 1, 31, 23, 59, 59);
-    QTest::newRow("three months clamps to 30 Apr") << jan31 << Expiration::ThreeMonths << utc(2026, 4, 30, 12, 0, 0, 250);
-    QTest::newRow("six months from 31 Jan") << jan31 << Expiration::SixMonths << utc(2026, 7, 31, 12, 0, 0, 250);
-    QTest::newRow("six months clamps to 30 Sep") << utc(2026, 3, 31) << Expiration::SixMonths << utc(2026, 9, 30);
+    QTest::newRow("one month clamps to 28 Feb")
+        << jan31 << Expiration::OneMonth << utc(2026, 2, 28, 12, 0, 0, 250);
+    QTest::newRow("one month clamps to 29 Feb in a leap year")
+        << utc(2028, 1, 31) << Expiration::OneMonth << utc(2028, 2, 29);
+    QTest::newRow("one month, no clamping")
+        << utc(2026, 3, 15) << Expiration::OneMonth << utc(2026, 4, 15);
+    QTest::newRow("one month over the year end")
+        << utc(2026, 12, 31, 23, 59, 59) << Expiration::OneMonth << utc(2027, 1, 31, 23, 59, 59);
+    QTest::newRow("three months clamps to 30 Apr")
+        << jan31 << Expiration::ThreeMonths << utc(2026, 4, 30, 12, 0, 0, 250);
+    QTest::newRow("six months from 31 Jan")
+        << jan31 << Expiration::SixMonths << utc(2026, 7, 31, 12, 0, 0, 250);
+    QTest::newRow("six months clamps to 30 Sep")
+        << utc(2026, 3, 31) << Expiration::SixMonths << utc(2026, 9, 30);
     QTest::newRow("one year") << jan31 << Expiration::OneYear << utc(2027, 1, 31, 12, 0, 0, 250);
-    QTest::newRow("one year from 29 Feb clamps to 28 Feb") << utc(2028, 2, 29) << Expiration::OneYear << utc(2029, 2, 28);
+    QTest::newRow("one year from 29 Feb clamps to 28 Feb")
+        << utc(2028, 2, 29) << Expiration::OneYear << utc(2029, 2, 28);
     QTest::newRow("never") << jan31 << Expiration::Never << QDateTime();
 }
 
@@ -86,7 +94,8 @@ void TestExpiration::arithmeticIsInUtc()
     // 23:30 on 31 Jan UTC is already 1 Feb in Berlin: the server must clamp in UTC all the same.
     const QDateTime created = utc(2026, 1, 31, 23, 30);
     const QDateTime local = created.toTimeZone(QTimeZone("Europe/Berlin"));
-    QCOMPARE(expiresAt(local, Expiration::OneMonth).toMSecsSinceEpoch(), utc(2026, 2, 28, 23, 30).toMSecsSinceEpoch());
+    QCOMPARE(expiresAt(local, Expiration::OneMonth).toMSecsSinceEpoch(),
+             utc(2026, 2, 28, 23, 30).toMSecsSinceEpoch());
 }
 
 void TestExpiration::manualClockMoves()
@@ -105,21 +114,33 @@ void TestExpiration::names_data()
     QTest::addColumn<QString>("raw");
     QTest::addColumn<QString>("normalized");
     QTest::addColumn<NameProblem>("problem");
-    QTest::newRow("plain") << QStringLiteral("CI deploy") << QStringLiteral("CI deploy") << NameProblem::None;
-    QTest::newRow("trimmed") << QStringLiteral("  CI  ") << QStringLiteral("CI") << NameProblem::None;
+    QTest::newRow("plain") << QStringLiteral("CI deploy") << QStringLiteral("CI deploy")
+                           << NameProblem::None;
+    QTest::newRow("trimmed") << QStringLiteral("  CI  ") << QStringLiteral("CI")
+                             << NameProblem::None;
     QTest::newRow("empty") << QString() << QString() << NameProblem::None;
-    QTest::newRow("100 code points") << QString(100, u'x') << QString(100, u'x') << NameProblem::None;
-    QTest::newRow("101 code points") << QString(101, u'x') << QString(101, u'x') << NameProblem::TooLong;
+    QTest::newRow("100 code points")
+        << QString(100, u'x') << QString(100, u'x') << NameProblem::None;
+    QTest::newRow("101 code points")
+        << QString(101, u'x') << QString(101, u'x') << NameProblem::TooLong;
     const QString emoji = QString::fromUtf8("\xF0\x9F\x94\x91"); // U+1F511, two UTF-16 units
-    QTest::newRow("100 emoji are 100 code points") << emoji.repeated(100) << emoji.repeated(100) << NameProblem::None;
-    QTest::newRow("tab") << QStringLiteral("a\tb") << QStringLiteral("a\tb") << NameProblem::ControlCharacter;
-    QTest::newRow("newline") << QStringLiteral("a\nb") << QStringLiteral("a\nb") << NameProblem::ControlCharacter;
-    QTest::newRow("DEL") << QStringLiteral("a\u007fb") << QStringLiteral("a\u007fb") << NameProblem::ControlCharacter;
-    QTest::newRow("C1") << QStringLiteral("a\u0085b") << QStringLiteral("a\u0085b") << NameProblem::ControlCharacter;
-    QTest::newRow("RLO") << QStringLiteral("a\u202Eb") << QStringLiteral("a\u202Eb") << NameProblem::BidiOverride;
-    QTest::newRow("isolate") << QStringLiteral("a\u2067b") << QStringLiteral("a\u2067b") << NameProblem::BidiOverride;
-    QTest::newRow("lone surrogate") << (QStringLiteral("a") + QChar(0xD800) + QStringLiteral("b"))
-                                    << (QStringLiteral("a") + QChar(0xD800) + QStringLiteral("b")) << NameProblem::InvalidText;
+    QTest::newRow("100 emoji are 100 code points")
+        << emoji.repeated(100) << emoji.repeated(100) << NameProblem::None;
+    QTest::newRow("tab") << QStringLiteral("a\tb") << QStringLiteral("a\tb")
+                         << NameProblem::ControlCharacter;
+    QTest::newRow("newline") << QStringLiteral("a\nb") << QStringLiteral("a\nb")
+                             << NameProblem::ControlCharacter;
+    QTest::newRow("DEL") << QStringLiteral("a\u007fb") << QStringLiteral("a\u007fb")
+                         << NameProblem::ControlCharacter;
+    QTest::newRow("C1") << QStringLiteral("a\u0085b") << QStringLiteral("a\u0085b")
+                        << NameProblem::ControlCharacter;
+    QTest::newRow("RLO") << QStringLiteral("a\u202Eb") << QStringLiteral("a\u202Eb")
+                         << NameProblem::BidiOverride;
+    QTest::newRow("isolate") << QStringLiteral("a\u2067b") << QStringLiteral("a\u2067b")
+                             << NameProblem::BidiOverride;
+    QTest::newRow("lone surrogate")
+        << (QStringLiteral("a") + QChar(0xD800) + QStringLiteral("b"))
+        << (QStringLiteral("a") + QChar(0xD800) + QStringLiteral("b")) << NameProblem::InvalidText;
 }
 
 void TestExpiration::names()

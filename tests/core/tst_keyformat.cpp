@@ -43,7 +43,8 @@ void TestKeyFormat::checksumMatchesZlibVectors_data()
     QTest::addColumn<QByteArray>("checksum");
     // Computed independently with Python's zlib.crc32 and the base62 alphabet 0-9A-Za-z.
     QTest::newRow("zeros") << QByteArray(40, '0') << QByteArray("2kaqcA");
-    QTest::newRow("mixed") << QByteArray("abcdefghijABCDEFGHIJ0123456789klmnopqrst") << QByteArray("2ywciD");
+    QTest::newRow("mixed") << QByteArray("abcdefghijABCDEFGHIJ0123456789klmnopqrst")
+                           << QByteArray("2ywciD");
 }
 
 void TestKeyFormat::checksumMatchesZlibVectors()
@@ -97,7 +98,9 @@ void TestKeyFormat::randomBase62IsRoughlyUniform()
         ++counts[c];
     QCOMPARE(counts.size(), 62);
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        QVERIFY2(it.value() > 820 && it.value() < 1180, qPrintable(QStringLiteral("%1: %2").arg(QChar::fromLatin1(it.key())).arg(it.value())));
+        QVERIFY2(
+            it.value() > 820 && it.value() < 1180,
+            qPrintable(QStringLiteral("%1: %2").arg(QChar::fromLatin1(it.key())).arg(it.value())));
 }
 
 QTEST_GUILESS_MAIN(TestKeyFormat)

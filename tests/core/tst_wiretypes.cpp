@@ -48,7 +48,8 @@ private Q_SLOTS:
 
 void TestWireTypes::instantsAreRfc3339Utc()
 {
-    QCOMPARE(toRfc3339(utc(2026, 11, 26, 20, 54, 57, 123)), QStringLiteral("2026-11-26T20:54:57.123Z"));
+    QCOMPARE(toRfc3339(utc(2026, 11, 26, 20, 54, 57, 123)),
+             QStringLiteral("2026-11-26T20:54:57.123Z"));
     const QDateTime berlin = utc(2026, 7, 1, 10).toTimeZone(QTimeZone("Europe/Berlin"));
     QCOMPARE(toRfc3339(berlin), QStringLiteral("2026-07-01T10:00:00.000Z"));
     QCOMPARE(fromRfc3339(QStringLiteral("2026-07-01T12:00:00+02:00")), utc(2026, 7, 1, 10));
@@ -71,7 +72,8 @@ void TestWireTypes::apiKeyRoundTrip()
     QCOMPARE(json.value(QStringLiteral("access")).toString(), QStringLiteral("read_only"));
     QCOMPARE(json.value(QStringLiteral("expiration")).toString(), QStringLiteral("one_month"));
     QCOMPARE(json.value(QStringLiteral("status")).toString(), QStringLiteral("active"));
-    QCOMPARE(json.value(QStringLiteral("expires_at")).toString(), QStringLiteral("2026-02-28T12:00:00.005Z"));
+    QCOMPARE(json.value(QStringLiteral("expires_at")).toString(),
+             QStringLiteral("2026-02-28T12:00:00.005Z"));
     QVERIFY(json.value(QStringLiteral("last_used_at")).isNull());
     QVERIFY(json.value(QStringLiteral("revoked_at")).isNull());
     const std::optional<ApiKey> back = ApiKey::fromJson(json);
@@ -124,8 +126,12 @@ void TestWireTypes::apiKeyRejectsBrokenJson()
 
 void TestWireTypes::problemRoundTrip()
 {
-    const Problem problem {400, QStringLiteral("validation_failed"), {}, QStringLiteral("Bad name."),
-                           {{QStringLiteral("name"), QStringLiteral("must be at most 100 characters")}}};
+    const Problem problem {
+        400,
+        QStringLiteral("validation_failed"),
+        {},
+        QStringLiteral("Bad name."),
+        {{QStringLiteral("name"), QStringLiteral("must be at most 100 characters")}}};
     const QJsonObject json = problem.toJson();
     QCOMPARE(json.value(QStringLiteral("type")).toString(), QStringLiteral("about:blank"));
     QCOMPARE(json.value(QStringLiteral("title")).toString(), QStringLiteral("Bad Request"));
@@ -135,17 +141,20 @@ void TestWireTypes::problemRoundTrip()
     QCOMPARE(back.detail, problem.detail);
     QCOMPARE(back.errors, problem.errors);
     // A foreign error body still yields something usable.
-    const Problem foreign = Problem::fromJson(QJsonObject {{QStringLiteral("status"), QStringLiteral("oops")}}, 502);
+    const Problem foreign =
+        Problem::fromJson(QJsonObject {{QStringLiteral("status"), QStringLiteral("oops")}}, 502);
     QCOMPARE(foreign.status, 502);
     QVERIFY(foreign.code.isEmpty());
 }
 
 void TestWireTypes::sessionGrantRoundTrip()
 {
-    const SessionGrant grant {"kds_secret", utc(2026, 1, 1, 12),
-                              {{QStringLiteral("usr_1"), QStringLiteral("Ada"), QStringLiteral("ada@example.com")},
-                               {{QStringLiteral("org_1"), QStringLiteral("Acme"), Role::Owner},
-                                {QStringLiteral("org_2"), QStringLiteral("Beta"), Role::Member}}}};
+    const SessionGrant grant {
+        "kds_secret",
+        utc(2026, 1, 1, 12),
+        {{QStringLiteral("usr_1"), QStringLiteral("Ada"), QStringLiteral("ada@example.com")},
+         {{QStringLiteral("org_1"), QStringLiteral("Acme"), Role::Owner},
+          {QStringLiteral("org_2"), QStringLiteral("Beta"), Role::Member}}}};
     const std::optional<SessionGrant> back = SessionGrant::fromJson(grant.toJson());
     QVERIFY(back);
     QCOMPARE(back->token, grant.token);

@@ -5,11 +5,11 @@
 #include "ApiKeyTableModel.h"
 #include "ApiKeysPage.h"
 #include "AppController.h"
+#include "CommandLine.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "Settings.h"
 #include "TestServer.h"
-#include "CommandLine.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -37,7 +37,8 @@ void shoot(const QString &name, QWidget *window)
 {
     settle();
     QScreen *screen = QGuiApplication::primaryScreen();
-    const QRect area = window->frameGeometry().adjusted(-12, -12, 12, 12).intersected(screen->geometry());
+    const QRect area =
+        window->frameGeometry().adjusted(-12, -12, 12, 12).intersected(screen->geometry());
     const QPixmap shot = screen->grabWindow(0, area.x(), area.y(), area.width(), area.height());
     const QString path = QDir(outputDir).filePath(name + QStringLiteral(".png"));
     if (!shot.save(path))
@@ -80,32 +81,42 @@ int main(int argc, char *argv[])
     const QDateTime now = QDateTime::currentDateTimeUtc();
     HttpClient http(server);
     server.clock().set(now.addDays(-40));
-    const Owner owner = signUp(http, QStringLiteral("Acme Robotics"), QStringLiteral("ada@acme.example"));
+    const Owner owner =
+        signUp(http, QStringLiteral("Acme Robotics"), QStringLiteral("ada@acme.example"));
     http.token = owner.token;
     // Keys of different ages: the session is renewed at each step, as it lasts 12 hours.
     const auto at = [&](const QDateTime &instant) {
         server.clock().set(instant);
-        http.token = http.post(QStringLiteral("/v1/sessions"), {{QStringLiteral("email"), owner.email},
-                                                                {QStringLiteral("password"), testPassword}})
-                             .json().value(QStringLiteral("token")).toString().toLatin1();
+        http.token = http.post(QStringLiteral("/v1/sessions"),
+                               {{QStringLiteral("email"), owner.email},
+                                {QStringLiteral("password"), testPassword}})
+                         .json()
+                         .value(QStringLiteral("token"))
+                         .toString()
+                         .toLatin1();
     };
-    const auto create = [&](const QString &name, const QString &expiration, const QString &access = QStringLiteral("full")) {
+    const auto create = [&](const QString &name, const QString &expiration,
+                            const QString &access = QStringLiteral("full")) {
         return http.post(QStringLiteral("/v1/organizations/%1/api-keys").arg(owner.organizationId),
-                         {{QStringLiteral("name"), name}, {QStringLiteral("expiration"), expiration},
+                         {{QStringLiteral("name"), name},
+                          {QStringLiteral("expiration"), expiration},
                           {QStringLiteral("access"), access}});
     };
     create(QStringLiteral("Legacy importer"), QStringLiteral("two_weeks"));
     at(now.addDays(-21));
-    const HttpResult deploy = create(QStringLiteral("Production deploys"), QStringLiteral("six_months"));
+    const HttpResult deploy =
+        create(QStringLiteral("Production deploys"), QStringLiteral("six_months"));
     at(now.addDays(-9));
-    create(QStringLiteral("Analytics (read only)"), QStringLiteral("one_year"), QStringLiteral("read_only"));
+    create(QStringLiteral("Analytics (read only)"), QStringLiteral("one_year"),
+           QStringLiteral("read_only"));
     at(now.addDays(-2));
     create(QStringLiteral("CI pipeline"), QStringLiteral("three_months"));
     at(now.addSecs(-3600));
     create(QString(), QStringLiteral("never"));
     at(now.addSecs(-600));
-    http.get(QStringLiteral("/v1/verify"), {{"x-api-key", deploy.json().value(QStringLiteral("secret")).toString().toLatin1()},
-                                            {"x-organization-id", owner.organizationId.toLatin1()}});
+    http.get(QStringLiteral("/v1/verify"),
+             {{"x-api-key", deploy.json().value(QStringLiteral("secret")).toString().toLatin1()},
+              {"x-organization-id", owner.organizationId.toLatin1()}});
     server.flushUsage();
     server.clock().set(now);
 
@@ -138,7 +149,8 @@ int main(int argc, char *argv[])
     const QModelIndex actions = table->model()->index(1, ApiKeyTableModel::Actions);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(actions).center());
     shoot(QStringLiteral("row-menu"), window);
-    QTest::keyClick(QApplication::activePopupWidget() ? QApplication::activePopupWidget() : table, Qt::Key_Escape);
+    QTest::keyClick(QApplication::activePopupWidget() ? QApplication::activePopupWidget() : table,
+                    Qt::Key_Escape);
 
     // New API key with the expiration list open.
     QTest::mouseClick(child<QPushButton>(page, "newKeyButton"), Qt::LeftButton);

@@ -59,7 +59,8 @@ QWidget *visibleDialog(const char *name)
 QMenu *visibleMenu(const char *name)
 {
     for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (auto *menu = qobject_cast<QMenu *>(widget); menu && menu->objectName() == QLatin1String(name) && menu->isVisible())
+        if (auto *menu = qobject_cast<QMenu *>(widget);
+            menu && menu->objectName() == QLatin1String(name) && menu->isVisible())
             return menu;
     }
     return nullptr;
@@ -106,7 +107,8 @@ private:
     void startApp();
     MainWindow *logIn(const QString &email, const QString &password = testPassword);
     ApiKeysPage *openKeysPage(MainWindow *window);
-    QString createKeyThroughUi(ApiKeysPage *page, const QString &name, int expirationIndex, QByteArray *secret = nullptr);
+    QString createKeyThroughUi(ApiKeysPage *page, const QString &name, int expirationIndex,
+                               QByteArray *secret = nullptr);
     QJsonArray serverKeys(const QString &status = QStringLiteral("current"));
 
     std::unique_ptr<TestServer> m_server;
@@ -150,7 +152,9 @@ MainWindow *TestAppFlow::logIn(const QString &email, const QString &password)
     find<QLineEdit>(login, "emailField")->setText(email);
     find<QLineEdit>(login, "passwordField")->setText(password);
     QTest::mouseClick(find<QPushButton>(login, "signInButton"), Qt::LeftButton);
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(m_app->mainWindow() && m_app->mainWindow()->isVisible(), 5000); }();
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->mainWindow() && m_app->mainWindow()->isVisible(), 5000);
+    }();
     return m_app->mainWindow();
 }
 
@@ -163,7 +167,8 @@ ApiKeysPage *TestAppFlow::openKeysPage(MainWindow *window)
     return page;
 }
 
-QString TestAppFlow::createKeyThroughUi(ApiKeysPage *page, const QString &name, int expirationIndex, QByteArray *secret)
+QString TestAppFlow::createKeyThroughUi(ApiKeysPage *page, const QString &name, int expirationIndex,
+                                        QByteArray *secret)
 {
     QTest::mouseClick(find<QPushButton>(page, "newKeyButton"), Qt::LeftButton);
     QWidget *dialog = visibleDialog("newKeyDialog");
@@ -187,8 +192,12 @@ QString TestAppFlow::createKeyThroughUi(ApiKeysPage *page, const QString &name, 
 
 QJsonArray TestAppFlow::serverKeys(const QString &status)
 {
-    return m_http->get(QStringLiteral("/v1/organizations/%1/api-keys?status=%2").arg(m_owner.organizationId, status))
-            .json().value(QStringLiteral("items")).toArray();
+    return m_http
+        ->get(QStringLiteral("/v1/organizations/%1/api-keys?status=%2")
+                  .arg(m_owner.organizationId, status))
+        .json()
+        .value(QStringLiteral("items"))
+        .toArray();
 }
 
 void TestAppFlow::signUpThenLogIn()
@@ -217,7 +226,8 @@ void TestAppFlow::signUpThenLogIn()
     }
     QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
     QTRY_VERIFY(!m_app->mainWindow());
-    QCOMPARE(find<QLineEdit>(m_app->loginDialog(), "emailField")->text(), QStringLiteral("hank@globex.example"));
+    QCOMPARE(find<QLineEdit>(m_app->loginDialog(), "emailField")->text(),
+             QStringLiteral("hank@globex.example"));
     MainWindow *again = logIn(QStringLiteral("hank@globex.example"));
     QCOMPARE(again->currentOrganization().role, Role::Owner);
     QCOMPARE(m_settings->lastServer(), m_server->url());
@@ -263,7 +273,8 @@ void TestAppFlow::navigatesToOrganizationApiKeys()
     // The Organization ID copy button puts the id on the clipboard and says so.
     QTest::mouseClick(find<QToolButton>(window, "copyOrganizationIdButton"), Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text(), m_owner.organizationId);
-    QCOMPARE(window->toasts().visibleToasts().constLast()->text(), QStringLiteral("Organization ID copied"));
+    QCOMPARE(window->toasts().visibleToasts().constLast()->text(),
+             QStringLiteral("Organization ID copied"));
 }
 
 void TestAppFlow::createsKeyWithEachExpiration_data()
@@ -273,11 +284,16 @@ void TestAppFlow::createsKeyWithEachExpiration_data()
     QTest::addColumn<QString>("expiresColumn");
     // The test clock starts at 2026-01-31T12:00Z: months clamp to the month's end.
     const QString never = QStringLiteral("Never");
-    QTest::newRow("two weeks") << 0 << QStringLiteral("Expires on 14 Feb 2026") << QStringLiteral("2026-02-14");
-    QTest::newRow("one month") << 1 << QStringLiteral("Expires on 28 Feb 2026") << QStringLiteral("2026-02-28");
-    QTest::newRow("three months") << 2 << QStringLiteral("Expires on 30 Apr 2026") << QStringLiteral("2026-04-30");
-    QTest::newRow("six months") << 3 << QStringLiteral("Expires on 31 Jul 2026") << QStringLiteral("2026-07-31");
-    QTest::newRow("one year") << 4 << QStringLiteral("Expires on 31 Jan 2027") << QStringLiteral("2027-01-31");
+    QTest::newRow("two weeks") << 0 << QStringLiteral("Expires on 14 Feb 2026")
+                               << QStringLiteral("2026-02-14");
+    QTest::newRow("one month") << 1 << QStringLiteral("Expires on 28 Feb 2026")
+                               << QStringLiteral("2026-02-28");
+    QTest::newRow("three months") << 2 << QStringLiteral("Expires on 30 Apr 2026")
+                                  << QStringLiteral("2026-04-30");
+    QTest::newRow("six months") << 3 << QStringLiteral("Expires on 31 Jul 2026")
+                                << QStringLiteral("2026-07-31");
+    QTest::newRow("one year") << 4 << QStringLiteral("Expires on 31 Jan 2027")
+                              << QStringLiteral("2027-01-31");
     QTest::newRow("never") << 5 << QStringLiteral("This key never expires") << never;
 }
 
@@ -296,8 +312,10 @@ void TestAppFlow::createsKeyWithEachExpiration()
     QStringList labels;
     for (int i = 0; i < expiration->count(); ++i)
         labels.append(expiration->itemText(i));
-    QCOMPARE(labels, (QStringList {QStringLiteral("Two weeks"), QStringLiteral("One month"), QStringLiteral("Three months"),
-                                   QStringLiteral("Six months"), QStringLiteral("One year"), QStringLiteral("Never")}));
+    QCOMPARE(labels,
+             (QStringList {QStringLiteral("Two weeks"), QStringLiteral("One month"),
+                           QStringLiteral("Three months"), QStringLiteral("Six months"),
+                           QStringLiteral("One year"), QStringLiteral("Never")}));
     find<QLineEdit>(dialog, "keyNameField")->setText(QStringLiteral("Deploy %1").arg(index));
     expiration->setCurrentIndex(index);
     QCOMPARE(find<QLabel>(dialog, "expiryLabel")->text(), expiryLine);
@@ -310,14 +328,18 @@ void TestAppFlow::createsKeyWithEachExpiration()
     QVERIFY(KeyFormat::isWellFormed(secret));
     QTest::mouseClick(find<QPushButton>(show, "copyButton"), Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text().toLatin1(), secret);
-    QVERIFY(QApplication::clipboard()->mimeData()->hasFormat(QStringLiteral("x-kde-passwordManagerHint")));
-    QCOMPARE(QApplication::clipboard()->mimeData()->data(QStringLiteral("x-kde-passwordManagerHint")), QByteArray("secret"));
+    QVERIFY(QApplication::clipboard()->mimeData()->hasFormat(
+        QStringLiteral("x-kde-passwordManagerHint")));
+    QCOMPARE(
+        QApplication::clipboard()->mimeData()->data(QStringLiteral("x-kde-passwordManagerHint")),
+        QByteArray("secret"));
 
     // The key on the clipboard is what services present, and the server accepts it.
     HttpClient service(*m_server);
-    const HttpResult verify = service.get(QStringLiteral("/v1/verify"),
-                                          {{"x-api-key", QApplication::clipboard()->text().toLatin1()},
-                                           {"x-organization-id", m_owner.organizationId.toLatin1()}});
+    const HttpResult verify =
+        service.get(QStringLiteral("/v1/verify"),
+                    {{"x-api-key", QApplication::clipboard()->text().toLatin1()},
+                     {"x-organization-id", m_owner.organizationId.toLatin1()}});
     QCOMPARE(verify.status, 200);
 
     QTest::mouseClick(find<QPushButton>(show, "doneButton"), Qt::LeftButton);
@@ -327,13 +349,19 @@ void TestAppFlow::createsKeyWithEachExpiration()
     ApiKeyTableModel *model = page->model();
     const int row = model->rowOfKey(verify.json().value(QStringLiteral("key_id")).toString());
     QVERIFY(row >= 0);
-    QCOMPARE(model->index(row, ApiKeyTableModel::Name).data().toString(), QStringLiteral("Deploy %1").arg(index));
+    QCOMPARE(model->index(row, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("Deploy %1").arg(index));
     const QString expires = model->index(row, ApiKeyTableModel::Expires).data().toString();
     if (expiresColumn == u"Never")
         QCOMPARE(expires, QStringLiteral("Never"));
     else
-        QCOMPARE(expires, ApiKeyTableModel::dateText(QDateTime(QDate::fromString(expiresColumn, Qt::ISODate), QTime(12, 0), Qt::UTC)));
-    QVERIFY(model->index(row, ApiKeyTableModel::Key).data().toString().endsWith(QString::fromLatin1(secret.right(4))));
+        QCOMPARE(expires,
+                 ApiKeyTableModel::dateText(QDateTime(QDate::fromString(expiresColumn, Qt::ISODate),
+                                                      QTime(12, 0), Qt::UTC)));
+    QVERIFY(model->index(row, ApiKeyTableModel::Key)
+                .data()
+                .toString()
+                .endsWith(QString::fromLatin1(secret.right(4))));
 }
 
 void TestAppFlow::clipboardIsClearedAfterTimeout()
@@ -382,7 +410,8 @@ void TestAppFlow::renamesThroughTheRowMenu()
     createKeyThroughUi(page, QStringLiteral("old name"), 1);
     QTableView *table = page->table();
     const QModelIndex actions = table->model()->index(0, ApiKeyTableModel::Actions);
-    QCOMPARE(actions.data(Qt::AccessibleTextRole).toString(), QStringLiteral("Actions for old name"));
+    QCOMPARE(actions.data(Qt::AccessibleTextRole).toString(),
+             QStringLiteral("Actions for old name"));
     table->scrollTo(actions);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(actions).center());
     QMenu *menu = nullptr;
@@ -405,8 +434,10 @@ void TestAppFlow::renamesThroughTheRowMenu()
     const QRect toast = toasts.visibleToasts().constLast()->geometry();
     QVERIFY(toast.right() > m_app->mainWindow()->width() * 3 / 4);
     QVERIFY(toast.bottom() > m_app->mainWindow()->height() * 3 / 4);
-    QCOMPARE(table->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("new name"));
-    QCOMPARE(serverKeys().first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("new name"));
+    QCOMPARE(table->model()->index(0, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("new name"));
+    QCOMPARE(serverKeys().first().toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("new name"));
 }
 
 void TestAppFlow::revokesThroughTheContextMenu()
@@ -422,8 +453,10 @@ void TestAppFlow::revokesThroughTheContextMenu()
         if (table->model()->index(i, ApiKeyTableModel::Name).data().toString() == u"to revoke")
             row = i;
     }
-    const QPoint position = table->visualRect(table->model()->index(row, ApiKeyTableModel::Name)).center();
-    QContextMenuEvent event(QContextMenuEvent::Mouse, position, table->viewport()->mapToGlobal(position));
+    const QPoint position =
+        table->visualRect(table->model()->index(row, ApiKeyTableModel::Name)).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, position,
+                            table->viewport()->mapToGlobal(position));
     QApplication::sendEvent(table->viewport(), &event);
     QMenu *menu = nullptr;
     QTRY_VERIFY((menu = visibleMenu("keyMenu")));
@@ -431,18 +464,23 @@ void TestAppFlow::revokesThroughTheContextMenu()
     menu->close();
     QWidget *confirm = nullptr;
     QTRY_VERIFY((confirm = visibleDialog("revokeDialog")));
-    QCOMPARE(find<QLabel>(confirm, "confirmText")->text(),
-             QStringLiteral("This cannot be undone. Applications that use this key stop working immediately."));
+    QCOMPARE(
+        find<QLabel>(confirm, "confirmText")->text(),
+        QStringLiteral(
+            "This cannot be undone. Applications that use this key stop working immediately."));
     QCOMPARE(find<QPushButton>(confirm, "confirmButton")->text(), QStringLiteral("Revoke key"));
     QTest::mouseClick(find<QPushButton>(confirm, "confirmButton"), Qt::LeftButton);
 
     ToastHost &toasts = m_app->mainWindow()->toasts();
-    QTRY_VERIFY(!toasts.visibleToasts().isEmpty() && toasts.visibleToasts().constLast()->text() == u"API key revoked");
+    QTRY_VERIFY(!toasts.visibleToasts().isEmpty()
+                && toasts.visibleToasts().constLast()->text() == u"API key revoked");
     QCOMPARE(table->model()->rowCount(), 1);
-    QCOMPARE(table->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("to keep"));
+    QCOMPARE(table->model()->index(0, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("to keep"));
     HttpClient service(*m_server);
-    const HttpResult verify = service.get(QStringLiteral("/v1/verify"),
-                                          {{"x-api-key", secret}, {"x-organization-id", m_owner.organizationId.toLatin1()}});
+    const HttpResult verify = service.get(
+        QStringLiteral("/v1/verify"),
+        {{"x-api-key", secret}, {"x-organization-id", m_owner.organizationId.toLatin1()}});
     QCOMPARE(verify.code(), QStringLiteral("revoked_key"));
 }
 
@@ -476,10 +514,13 @@ void TestAppFlow::everyCancelChangesNothing()
     QTest::qWait(200); // room for a request that should not have been sent
     const QJsonArray keys = serverKeys(QStringLiteral("all"));
     QCOMPARE(keys.size(), 1);
-    QCOMPARE(keys.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("steady"));
-    QCOMPARE(keys.first().toObject().value(QStringLiteral("status")).toString(), QStringLiteral("active"));
+    QCOMPARE(keys.first().toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("steady"));
+    QCOMPARE(keys.first().toObject().value(QStringLiteral("status")).toString(),
+             QStringLiteral("active"));
     QCOMPARE(page->model()->rowCount(), 1);
-    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("steady"));
+    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("steady"));
 }
 
 void TestAppFlow::keyboardShortcuts()
@@ -525,9 +566,13 @@ void TestAppFlow::keyboardShortcuts()
 
     // F5 reloads from the server.
     m_http->post(QStringLiteral("/v1/organizations/%1/api-keys").arg(m_owner.organizationId),
-                 {{QStringLiteral("name"), QStringLiteral("made elsewhere")}, {QStringLiteral("expiration"), QStringLiteral("never")}});
-    QCOMPARE(m_http->post(QStringLiteral("/v1/organizations/%1/api-keys").arg(m_owner.organizationId),
-                          {{QStringLiteral("expiration"), QStringLiteral("never")}}).status, 201);
+                 {{QStringLiteral("name"), QStringLiteral("made elsewhere")},
+                  {QStringLiteral("expiration"), QStringLiteral("never")}});
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/v1/organizations/%1/api-keys").arg(m_owner.organizationId),
+                        {{QStringLiteral("expiration"), QStringLiteral("never")}})
+                 .status,
+             201);
     QApplication::setActiveWindow(m_app->mainWindow()); // the menu had taken it
     table->setFocus();
     QTest::keyClick(table, Qt::Key_F5);
@@ -538,7 +583,8 @@ void TestAppFlow::memberSeesDisabledActions()
 {
     createKeyThroughUi(openKeysPage(logIn(m_owner.email)), QStringLiteral("owner's key"), 5);
     m_app.reset();
-    m_server->addUser(m_owner.organizationId, QStringLiteral("mel@example.com"), QStringLiteral("Mel Member"), Role::Member, testPassword);
+    m_server->addUser(m_owner.organizationId, QStringLiteral("mel@example.com"),
+                      QStringLiteral("Mel Member"), Role::Member, testPassword);
     ApiKeysPage *page = openKeysPage(logIn(QStringLiteral("mel@example.com")));
     auto *newKey = find<QPushButton>(page, "newKeyButton");
     QVERIFY(!newKey->isEnabled());
@@ -551,7 +597,9 @@ void TestAppFlow::memberSeesDisabledActions()
     QTRY_VERIFY((menu = visibleMenu("keyMenu")));
     QVERIFY(!actionNamed(menu, "editNameAction")->isEnabled());
     QVERIFY(!actionNamed(menu, "revokeAction")->isEnabled());
-    QVERIFY(actionNamed(menu, "revokeAction")->toolTip().contains(QStringLiteral("Only owners and admins")));
+    QVERIFY(actionNamed(menu, "revokeAction")
+                ->toolTip()
+                .contains(QStringLiteral("Only owners and admins")));
     menu->close();
     // Shortcuts do nothing either.
     QApplication::setActiveWindow(m_app->mainWindow());
@@ -577,9 +625,10 @@ void TestAppFlow::emptyList()
 void TestAppFlow::listLargerThanOnePage()
 {
     for (int i = 0; i < 130; ++i) {
-        m_http->post(QStringLiteral("/v1/organizations/%1/api-keys").arg(m_owner.organizationId),
-                     {{QStringLiteral("name"), QStringLiteral("bulk %1").arg(i, 3, 10, QLatin1Char('0'))},
-                      {QStringLiteral("expiration"), QStringLiteral("never")}});
+        m_http->post(
+            QStringLiteral("/v1/organizations/%1/api-keys").arg(m_owner.organizationId),
+            {{QStringLiteral("name"), QStringLiteral("bulk %1").arg(i, 3, 10, QLatin1Char('0'))},
+             {QStringLiteral("expiration"), QStringLiteral("never")}});
         m_server->clock().advance(1);
     }
     ApiKeysPage *page = openKeysPage(logIn(m_owner.email));
@@ -588,7 +637,8 @@ void TestAppFlow::listLargerThanOnePage()
     page->table()->scrollToBottom(); // the view asks for more as a person scrolls
     QTRY_COMPARE(page->model()->rowCount(), 130);
     QVERIFY(!page->model()->canFetchMore(QModelIndex()));
-    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("bulk 129"));
+    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("bulk 129"));
 }
 
 void TestAppFlow::serverGoingAwayShowsAnError()
@@ -601,14 +651,17 @@ void TestAppFlow::serverGoingAwayShowsAnError()
     QTest::mouseClick(find<QPushButton>(dialog, "createButton"), Qt::LeftButton);
     auto *error = find<QLabel>(dialog, "errorLabel");
     QTRY_VERIFY(error->isVisible());
-    QVERIFY2(error->text().contains(QStringLiteral("Could not connect")), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(QStringLiteral("Could not connect")),
+             qPrintable(error->text()));
     QVERIFY(dialog->isVisible()); // the dialog stays open with the error
     QTest::mouseClick(find<QPushButton>(dialog, "cancelButton"), Qt::LeftButton);
 
     QTest::mouseClick(find<QPushButton>(page, "refreshButton"), Qt::LeftButton);
     auto *states = page->findChild<QStackedWidget *>();
     QTRY_COMPARE(states->currentWidget()->objectName(), QStringLiteral("errorState"));
-    QVERIFY(find<QLabel>(page, "errorText")->text().contains(QStringLiteral("Could not load the API keys")));
+    QVERIFY(find<QLabel>(page, "errorText")
+                ->text()
+                .contains(QStringLiteral("Could not load the API keys")));
     QVERIFY(find<QPushButton>(page, "retryButton")->isVisible());
 }
 
@@ -621,7 +674,8 @@ void TestAppFlow::expiredSessionReturnsToLogin()
     QTRY_VERIFY(!m_app->mainWindow());
     auto *notice = find<QLabel>(m_app->loginDialog(), "noticeLabel");
     QVERIFY(notice->isVisible());
-    QCOMPARE(notice->text(), QStringLiteral("Your session has expired. Sign in again to continue."));
+    QCOMPARE(notice->text(),
+             QStringLiteral("Your session has expired. Sign in again to continue."));
     // And signing in again works.
     logIn(m_owner.email);
 }
@@ -633,9 +687,11 @@ void TestAppFlow::switchesOrganization()
     const Owner beta = signUp(betaClient, QStringLiteral("Beta"));
     betaClient.token = beta.token;
     betaClient.post(QStringLiteral("/v1/organizations/%1/api-keys").arg(beta.organizationId),
-                    {{QStringLiteral("name"), QStringLiteral("beta key")}, {QStringLiteral("expiration"), QStringLiteral("never")}});
+                    {{QStringLiteral("name"), QStringLiteral("beta key")},
+                     {QStringLiteral("expiration"), QStringLiteral("never")}});
     m_server->onServerThread([&](KeyDeskServer &s) {
-        s.store().addMembership(beta.organizationId, m_owner.userId, Role::Admin, m_server->clock().now());
+        s.store().addMembership(beta.organizationId, m_owner.userId, Role::Admin,
+                                m_server->clock().now());
     });
 
     MainWindow *window = logIn(m_owner.email);
@@ -652,7 +708,8 @@ void TestAppFlow::switchesOrganization()
     QCOMPARE(window->currentOrganization().role, Role::Admin);
     QCOMPARE(find<QLabel>(window, "organizationIdLabel")->text(), beta.organizationId);
     QTRY_COMPARE(page->model()->rowCount(), 1);
-    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(), QStringLiteral("beta key"));
+    QCOMPARE(page->model()->index(0, ApiKeyTableModel::Name).data().toString(),
+             QStringLiteral("beta key"));
 }
 
 void TestAppFlow::refusesAnInvalidNameBeforeSending()

@@ -54,14 +54,20 @@ void TestTranslations::germanIsComplete()
 
 void TestTranslations::commandLineParses()
 {
-    const CommandLine good = CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--server"),
-                                                 QStringLiteral("https://keys.example.com"), QStringLiteral("--lang"), QStringLiteral("de")});
+    const CommandLine good =
+        CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--server"),
+                            QStringLiteral("https://keys.example.com"), QStringLiteral("--lang"),
+                            QStringLiteral("de")});
     QVERIFY(good.error.isEmpty());
     QCOMPARE(good.server, QUrl(QStringLiteral("https://keys.example.com")));
     QCOMPARE(good.language, QStringLiteral("de"));
-    QVERIFY(!CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--server"), QStringLiteral("ftp://x")}).error.isEmpty());
-    QVERIFY(!CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--bogus")}).error.isEmpty());
-    QVERIFY(CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--version")}).showVersion);
+    QVERIFY(!CommandLine::parse(
+                 {QStringLiteral("keydesk"), QStringLiteral("--server"), QStringLiteral("ftp://x")})
+                 .error.isEmpty());
+    QVERIFY(!CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--bogus")})
+                 .error.isEmpty());
+    QVERIFY(
+        CommandLine::parse({QStringLiteral("keydesk"), QStringLiteral("--version")}).showVersion);
 }
 
 void TestTranslations::langSwitchesTheInterface()
@@ -69,10 +75,12 @@ void TestTranslations::langSwitchesTheInterface()
     QCOMPARE(installTranslations(QStringLiteral("de")), QStringLiteral("de"));
     ApiClient client(QUrl(QStringLiteral("http://127.0.0.1:9")));
     LoginDialog login(client, client.baseUrl());
-    QCOMPARE(login.findChild<QPushButton *>(QStringLiteral("signInButton"))->text(), QStringLiteral("Anmelden"));
+    QCOMPARE(login.findChild<QPushButton *>(QStringLiteral("signInButton"))->text(),
+             QStringLiteral("Anmelden"));
     QCOMPARE(NewKeyDialog::expirationLabel(Expiration::TwoWeeks), QStringLiteral("Zwei Wochen"));
     QCOMPARE(NewKeyDialog::expirationLabel(Expiration::Never), QStringLiteral("Nie"));
-    QCOMPARE(NewKeyDialog::expiryText(QDateTime(QDate(2026, 11, 26), QTime(12, 0), Qt::UTC), Expiration::OneMonth),
+    QCOMPARE(NewKeyDialog::expiryText(QDateTime(QDate(2026, 11, 26), QTime(12, 0), Qt::UTC),
+                                      Expiration::OneMonth),
              QStringLiteral("Läuft am 26 Dez. 2026 ab"));
 }
 
