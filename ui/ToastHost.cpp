@@ -31,8 +31,15 @@ Toast::Toast(Kind kind, const QString &text, QWidget *parent)
     setStyleSheet(QStringLiteral("keydesk--Toast { background: %1; border-radius: 6px; }"
                                  "QLabel { color: white; padding: 10px 14px; font-weight: 500; }")
                       .arg(background));
+    // As wide as the text needs, up to a limit past which it wraps: a QLabel that may wrap
+    // otherwise picks a narrow width and breaks even "API key revoked" in two.
     m_label->setWordWrap(true);
-    m_label->setMaximumWidth(380);
+    // Measured bold: the style sheet's weight applies only at polish time, and a bold estimate
+    // is never too narrow.
+    QFont bold = m_label->font();
+    bold.setBold(true);
+    const int padding = 2 * 14 + 8;
+    m_label->setFixedWidth(qMin(QFontMetrics(bold).horizontalAdvance(text) + padding, 420));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_label);

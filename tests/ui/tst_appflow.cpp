@@ -102,6 +102,7 @@ private Q_SLOTS:
     void expiredSessionReturnsToLogin();
     void switchesOrganization();
     void refusesAnInvalidNameBeforeSending();
+    void warnsAboutPlainHttpToAnotherHost();
 
 private:
     void startApp();
@@ -728,6 +729,22 @@ void TestAppFlow::refusesAnInvalidNameBeforeSending()
     QTest::qWait(100);
     QCOMPARE(serverKeys(QStringLiteral("all")).size(), 0); // nothing was sent
     QVERIFY(dialog->isVisible());
+}
+
+void TestAppFlow::warnsAboutPlainHttpToAnotherHost()
+{
+    startApp();
+    LoginDialog *login = m_app->loginDialog();
+    auto *server = find<QLineEdit>(login, "serverField");
+    auto *warning = find<QLabel>(login, "insecureWarning");
+    QVERIFY(!warning->isVisible()); // the test server is on loopback
+    server->setText(QStringLiteral("http://keys.example.com"));
+    QVERIFY(warning->isVisible());
+    QVERIFY(warning->text().contains(QStringLiteral("unencrypted")));
+    server->setText(QStringLiteral("https://keys.example.com"));
+    QVERIFY(!warning->isVisible());
+    server->setText(QStringLiteral("http://localhost:8787"));
+    QVERIFY(!warning->isVisible());
 }
 
 QTEST_MAIN(TestAppFlow)
