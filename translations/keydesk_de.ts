@@ -223,6 +223,10 @@
         <translation>Weitere API-Schlüssel konnten nicht geladen werden: %1</translation>
     </message>
     <message>
+        <source>Could not refresh the API keys: %1</source>
+        <translation>Die API-Schlüssel konnten nicht aktualisiert werden: %1</translation>
+    </message>
+    <message>
         <source>No API keys yet.
 Create one for each service that calls the API.</source>
         <translation>Noch keine API-Schlüssel.

@@ -271,6 +271,7 @@ bool ApiKeysPage::canManage() const
 
 void ApiKeysPage::setOrganization(const Membership &organization)
 {
+    const bool organizationChanged = organization.id != m_organization.id;
     m_organization = organization;
     m_subtitle->setText(
         tr("Keys let your services call the API on behalf of %1. They stay valid until you revoke "
@@ -288,6 +289,11 @@ void ApiKeysPage::setOrganization(const Membership &organization)
     m_editAction->setToolTip(canManage() ? QString() : why);
     m_revokeAction->setToolTip(canManage() ? QString() : why);
     m_menu->setToolTipsVisible(!canManage());
+    if (organizationChanged) {
+        // Another organization's keys never stay on screen, not even while these load.
+        m_model->resetKeys({}, QString());
+        setState(State::Loading);
+    }
     reload();
 }
 
@@ -296,13 +302,20 @@ void ApiKeysPage::reload()
     if (m_organization.id.isEmpty())
         return;
     ++m_generation;
-    setState(State::Loading);
-    m_model->resetKeys({}, QString());
+    // A refresh keeps the rows on screen until the new list is in, so that a refresh that fails
+    // (a dropped connection, a timeout, a proxy's error page) leaves them there with a toast
+    // instead of replacing them with the error state (tst_misbehaving). Only a page with no
+    // rows to show goes through the loading state.
+    const bool keepRows = m_states->currentIndex() == int(State::Table) && m_model->rowCount() > 0;
+    if (!keepRows) {
+        setState(State::Loading);
+        m_model->resetKeys({}, QString());
+    }
     m_model->setLoading(true);
-    loadPage(QString());
+    loadPage(QString(), keepRows);
 }
 
-void ApiKeysPage::loadPage(const QString &cursor)
+void ApiKeysPage::loadPage(const QString &cursor, bool keepRows)
 {
     const quint64 generation = m_generation;
     const bool first = cursor.isEmpty();
@@ -311,12 +324,15 @@ void ApiKeysPage::loadPage(const QString &cursor)
     query.cursor = cursor;
     m_client.listKeys(
         m_organization.id, query, this,
-        [this, generation, first](const Result<ApiClient::KeyPage> &result) {
+        [this, generation, first, keepRows](const Result<ApiClient::KeyPage> &result) {
             if (generation != m_generation)
                 return;
             if (!result) {
                 m_model->pageFailed();
-                if (first) {
+                if (first && keepRows) {
+                    m_toasts.showError(
+                        tr("Could not refresh the API keys: %1").arg(result.error().message));
+                } else if (first) {
                     m_errorText->setText(
                         tr("Could not load the API keys.\n%1").arg(result.error().message));
                     setState(State::Error);

@@ -49,7 +49,8 @@ Q_SIGNALS:
 private:
     enum class State { Loading, Empty, Error, Table };
     void setState(State state);
-    void loadPage(const QString &cursor);
+    // `keepRows`: a refresh of a list on screen, which stays there if the request fails.
+    void loadPage(const QString &cursor, bool keepRows = false);
     ApiKey currentKey(bool *ok) const;
     void openMenu(const QModelIndex &index, const QPoint &globalPosition);
     void editName(const ApiKey &key);

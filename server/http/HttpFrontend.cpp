@@ -8,6 +8,7 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcHttp, "keydesk.http")
 
@@ -34,8 +35,8 @@ QByteArray rawProblem(int status, const char *code, const QString &detail)
     const Problem problem {status, QString::fromLatin1(code), {}, detail, {}};
     const QByteArray body = QJsonDocument(problem.toJson()).toJson(QJsonDocument::Compact);
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status).toLatin1()
-            + "\r\nContent-Type: application/problem+json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        + "\r\nContent-Type: application/problem+json\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 // Qt HttpServer 6.4 trap (DESIGN §4): its parser drops a request whose method token it does not
@@ -45,7 +46,8 @@ QByteArray rawProblem(int status, const char *code, const QString &detail)
 // closes connections that stay idle.
 class ConnectionGuard final : public QObject
 {
-    Q_OBJECT // findChild<ConnectionGuard *> needs the type's own meta-object
+    // Q_OBJECT: findChild<ConnectionGuard *> needs the type's own meta-object.
+    Q_OBJECT
 public:
     explicit ConnectionGuard(QTcpSocket *socket)
         : QObject(socket)
@@ -117,26 +119,39 @@ ConnectionGuard *guardOf(QTcpSocket *socket)
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Connect: return "CONNECT";
-    case QHttpServerRequest::Method::Trace: return "TRACE";
-    default: return "UNKNOWN";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Connect:
+        return "CONNECT";
+    case QHttpServerRequest::Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
     }
 }
 
 // The path as it goes to the log: bounded, and without anything shaped like a key or a session
-// token, in case a client put one where it does not belong.
+// token, in case a client put one where it does not belong. A key or token anywhere in a
+// segment, percent-encoded or not ("key=kd_…", "Bearer%20kds_…"), redacts the whole segment:
+// checking only the segment's start let those forms reach the log whole (tst_security).
 QByteArray loggablePath(const QString &path)
 {
     QStringList segments = path.left(200).split(u'/');
     for (QString &segment : segments) {
-        if (segment.startsWith(u"kd_") || segment.startsWith(u"kds_") || segment.size() > 64)
+        const QString decoded = QUrl::fromPercentEncoding(segment.toUtf8());
+        if (decoded.contains(u"kd_") || decoded.contains(u"kds_") || segment.size() > 64)
             segment = QStringLiteral("[redacted]");
     }
     return segments.join(u'/').toUtf8();
@@ -146,8 +161,7 @@ QByteArray loggablePath(const QString &path)
 
 GuardedTcpServer::GuardedTcpServer(QObject *parent)
     : QTcpServer(parent)
-{
-}
+{ }
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
@@ -172,8 +186,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
 HttpFrontend::HttpFrontend(const Router &router, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_router(router)
-{
-}
+{ }
 
 quint16 HttpFrontend::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -210,10 +223,11 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
 
     const auto status = static_cast<QHttpServerResponder::StatusCode>(response.status);
     // A HEAD answer must not carry a body: a keep-alive client would read it as the next answer.
-    const bool bodyless = (response.body.isEmpty() && response.contentType.isEmpty()) || ours.method == "HEAD";
+    const bool bodyless =
+        (response.body.isEmpty() && response.contentType.isEmpty()) || ours.method == "HEAD";
     QHttpServerResponse answer = bodyless
-            ? QHttpServerResponse(status)
-            : QHttpServerResponse(response.contentType, response.body, status);
+        ? QHttpServerResponse(status)
+        : QHttpServerResponse(response.contentType, response.body, status);
     // Answers may carry secrets (a new key, a session token): no cache may keep them.
     answer.addHeader("Cache-Control", "no-store");
     answer.addHeader("X-Content-Type-Options", "nosniff");
