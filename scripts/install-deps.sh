@@ -18,6 +18,8 @@ packages=(
     libssl-dev zlib1g-dev libgl-dev libxkbcommon-dev
     # headless widget tests and screenshots
     fonts-dejavu-core xvfb xauth
+    # the PostgreSQL tests' throwaway cluster (scripts/postgres.sh runs initdb and pg_ctl)
+    postgresql
     # what the scripts and the README's walk-through use
     curl jq ca-certificates
 )

@@ -2,7 +2,12 @@
 # The README's "test" command: installs what is missing, builds with warnings as errors, and runs
 # every test under ctest. Exits non-zero on any failure; the last line is ctest's summary.
 # Needs no display: each test runs with QT_QPA_PLATFORM=offscreen (see tests/CMakeLists.txt).
-# Environment: BUILD_DIR, BUILD_TYPE, JOBS as for scripts/build.sh; CTEST_PARALLEL_LEVEL.
+# The server tests run twice, on SQLite and on PostgreSQL (the *_pg tests, tst_multiinstance):
+# this starts a throwaway PostgreSQL cluster on loopback for them (scripts/postgres.sh) and stops
+# it on exit.
+# Environment: BUILD_DIR, BUILD_TYPE, JOBS as for scripts/build.sh; CTEST_PARALLEL_LEVEL;
+# KEYDESK_TEST_POSTGRES=postgresql://USER:PASS@HOST:PORT/postgres to use an existing cluster (a
+# superuser's URL: each test creates and drops a database of its own) instead of starting one.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,4 +32,12 @@ if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     export QT_QPA_PLATFORM=offscreen
 fi
 
-exec ctest --test-dir "$build_dir" --output-on-failure --no-tests=error
+if [[ -z ${KEYDESK_TEST_POSTGRES:-} ]]; then
+    # An assignment, not eval "$(…)", so that a failed start stops the script (set -e).
+    postgres_env=$("$root/scripts/postgres.sh" start)
+    eval "$postgres_env"
+    # Quiet, so that ctest's summary stays the last line; the exit status stays ctest's.
+    trap '"$root/scripts/postgres.sh" stop "$KEYDESK_POSTGRES_DIR" >/dev/null 2>&1 || true' EXIT
+fi
+
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error

@@ -13,7 +13,8 @@ struct Migration
 {
     int version;
     const char *description;
-    QStringList statements;
+    QStringList statements; // run on every database
+    QStringList postgresqlStatements; // then these, on PostgreSQL only
 };
 
 const std::vector<Migration> &migrations();

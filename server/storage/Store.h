@@ -5,7 +5,11 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <unordered_map>
 #include <QString>
 #include <QVariant>
 
@@ -16,7 +20,8 @@
 namespace keydesk {
 
 // A database failure the caller cannot fix by changing its input (disk full, server gone, …).
-// The router answers 503 and logs it.
+// The router answers 503 and logs it. After a lost PostgreSQL connection the Store reconnects
+// by itself on its next use, so the failure lasts only as long as the outage.
 class StoreError : public std::runtime_error
 {
 public:
@@ -76,21 +81,26 @@ struct AuditEvent
 // Everything the server keeps, behind prepared statements on one named Qt SQL connection.
 // SQLite (WAL) by default; the SQL is kept to what SQLite and PostgreSQL share, with the few
 // differences switched on `dialect()`. Not thread-safe: one Store per thread.
+// Several server instances may share one PostgreSQL database: nothing is cached here, so a
+// revocation or deletion through one instance holds for every other at its next query.
 class Store final
 {
     Q_DISABLE_COPY_MOVE(Store)
 public:
     enum class Dialect { SQLite, PostgreSQL };
 
-    // `url` is "sqlite:PATH" or "postgresql://user:pass@host:port/db". Throws StoreError with a
-    // message fit for an operator when the database cannot be opened.
+    // `url` is "sqlite:PATH" or "postgresql://user:pass@host:port/db[?libpq-option=value&…]"
+    // (e.g. ?sslmode=verify-full). Throws StoreError with a message fit for an operator when the
+    // database cannot be opened.
     explicit Store(const QString &url);
     ~Store();
 
     Dialect dialect() const { return m_dialect; }
     QString description() const; // for the log: never includes a password
 
-    // Brings the schema to the newest version; returns the versions applied.
+    // Brings the schema to the newest version; returns the versions applied. Safe when several
+    // instances start at once on one PostgreSQL database: one migrates, the others wait for it
+    // and find nothing left to do.
     QList<int> migrate(const QDateTime &now);
     int schemaVersion();
 
@@ -98,7 +108,7 @@ public:
     Organization createOrganization(const QString &name, const QDateTime &now);
     std::optional<Organization> organization(const QString &id);
     bool deleteOrganization(const QString &id);
-    // nullopt when the email is taken.
+    // nullopt when the email is taken (also when another instance takes it at the same moment).
     std::optional<User> createUser(const QString &email, const QString &name,
                                    const QByteArray &passwordHash, const QDateTime &now);
     std::optional<StoredUser> userByEmail(const QString &email);
@@ -116,6 +126,10 @@ public:
     // API keys
     void insertKey(const QString &organizationId, const ApiKey &key, const QByteArray &keyHash);
     std::optional<ApiKey> key(const QString &organizationId, const QString &keyId);
+    // The same, and inside a transaction the row stays locked until it ends (PostgreSQL), so that
+    // a check such as "not revoked yet" still holds when the change that depends on it is written,
+    // whichever instance tries to change the key at the same moment.
+    std::optional<ApiKey> keyForUpdate(const QString &organizationId, const QString &keyId);
     KeyPage listKeys(const QString &organizationId, KeyFilter filter, const QString &search,
                      int limit, const std::optional<ListCursor> &after, const QDateTime &now);
     void renameKey(const QString &keyId, const QString &name);
@@ -124,7 +138,10 @@ public:
     std::optional<KeyCredentials> credentials(const QByteArray &keyHash);
     void recordKeyUse(const QHash<QString, QDateTime> &lastUsed);
 
-    // Idempotent create
+    // Idempotent create. Inside a transaction on PostgreSQL, looking a record up also takes a lock
+    // on (user, organization, key) until the transaction ends: a retry that reaches another
+    // instance while the first attempt is still running waits for it and then finds its record,
+    // instead of creating a second key.
     std::optional<IdempotencyRecord> idempotencyRecord(const QString &userId,
                                                        const QString &organizationId,
                                                        const QString &idempotencyKey);
@@ -166,15 +183,25 @@ public:
 private:
     class Query;
     Query prepare(const QString &sql);
+    bool connectionDead();
+    void executeSchemaStatement(const QString &sql);
     void begin();
     void commit();
     void rollback();
+    bool connectionLost() const;
+    void ensureConnected();
+    void reconnect();
     QString searchCondition() const;
+    std::optional<ApiKey> findKey(const QString &organizationId, const QString &keyId,
+                                  bool forUpdate);
 
     QString m_connectionName;
     QSqlDatabase m_db;
     Dialect m_dialect = Dialect::SQLite;
     QString m_description;
+    bool m_inTransaction = false;
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // by SQL text (see Query)
+    QSet<QString> m_statementsInUse;
 };
 
 } // namespace keydesk

@@ -21,16 +21,48 @@ class KeyDeskServer;
 
 namespace test {
 
+// A fresh, empty PostgreSQL database on the cluster that KEYDESK_TEST_POSTGRES (an admin URL,
+// postgresql://postgres:…@127.0.0.1:PORT/postgres; scripts/postgres.sh starts one) points at.
+// Dropped again, with any connection still open to it, when this object goes away.
+// A missing KEYDESK_TEST_POSTGRES or an unreachable cluster is fatal: a test that asks for
+// PostgreSQL must fail, never quietly run on something else.
+class TestDatabase
+{
+    Q_DISABLE_COPY_MOVE(TestDatabase)
+public:
+    TestDatabase();
+    ~TestDatabase();
+
+    QString name() const { return m_name; }
+    QString url() const { return m_url; }
+
+    // True when this test run is the PostgreSQL one (KEYDESK_TEST_DATABASE=postgresql, set per
+    // test by tests/CMakeLists.txt).
+    static bool requested();
+    // Runs one statement on the cluster's maintenance database as its superuser; false (and a
+    // warning) when it fails.
+    static bool adminExec(const QString &sql, QString *error = nullptr);
+
+private:
+    QString m_name;
+    QString m_url;
+};
+
 // A real keydesk-server (the keydesk_server library, as the executable uses it) on a free
-// loopback port with a fresh SQLite database in a temporary directory. It runs on a thread of
-// its own, so tests may block on sockets; its clock is a ManualClock the test moves.
+// loopback port with a fresh database: SQLite in a temporary directory, or, when
+// KEYDESK_TEST_DATABASE=postgresql, a database of its own on the test cluster (TestDatabase).
+// It runs on a thread of its own, so tests may block on sockets; its clock is a ManualClock the
+// test moves.
 class TestServer
 {
 public:
     struct Options
     {
         bool allowSignup = true;
-        QString databaseUrl; // empty: a temporary SQLite file
+        // Empty: a fresh database as above. Set (e.g. to another TestServer's databaseUrl()) to
+        // share that database, as several instances behind a load balancer do; the database is
+        // then neither created nor dropped here.
+        QString databaseUrl;
         int usageFlushIntervalMs = 100;
     };
 
@@ -46,8 +78,8 @@ public:
     // Runs `work` on the server's thread with its KeyDeskServer, and waits for it.
     void onServerThread(const std::function<void(KeyDeskServer &)> &work);
     // Adds a user with a password to an organization, as `keydesk-server user add` does.
-    User addUser(const QString &organizationId, const QString &email, const QString &name, Role role,
-                 const QString &password);
+    User addUser(const QString &organizationId, const QString &email, const QString &name,
+                 Role role, const QString &password);
     void flushUsage();
     // Shuts the server down (its port stops answering) while this object, and its clock, live on.
     void stop();
@@ -58,6 +90,7 @@ public:
 private:
     ManualClock m_clock;
     QTemporaryDir m_directory;
+    std::unique_ptr<TestDatabase> m_database; // when this server made its own PostgreSQL database
     QString m_databaseUrl;
     QThread m_thread;
     QObject *m_context = nullptr; // lives on m_thread
@@ -67,7 +100,7 @@ private:
 
 struct HttpResult
 {
-    int status = 0;          // 0: no HTTP answer (connection failed or closed)
+    int status = 0; // 0: no HTTP answer (connection failed or closed)
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QString networkError;
@@ -82,6 +115,8 @@ class HttpClient
 {
 public:
     explicit HttpClient(const TestServer &server);
+    // Any keydesk-server on this loopback port (e.g. one the test started as a process).
+    explicit HttpClient(quint16 port);
 
     QByteArray token; // sent as Authorization: Bearer when set
 
@@ -98,7 +133,7 @@ public:
     HttpResult del(const QString &path) { return send("DELETE", path); }
 
 private:
-    const TestServer &m_server;
+    quint16 m_port;
     QNetworkAccessManager m_network;
 };
 
