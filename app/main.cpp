@@ -1,16 +1,54 @@
 // keydesk: the desktop app. Thin on purpose: everything it wires lives in keydesk_app/ui.
 
 #include "AppController.h"
+#include "LoginDialog.h"
 #include "Clock.h"
 #include "CommandLine.h"
 #include "Settings.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEvent>
 #include <QIcon>
 #include <QTextStream>
+#include <QTimer>
+
+namespace {
+
+// KEYDESK_PRINT_STARTUP=1 prints when the login window has first been painted (for
+// bench/startup, which times the whole process start); =quit also exits right after.
+class StartupProbe final : public QObject
+{
+public:
+    explicit StartupProbe(const QElapsedTimer &sinceMain)
+        : m_sinceMain(sinceMain)
+    {
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_done) {
+            m_done = true;
+            QTextStream(stderr) << "keydesk: login window painted " << m_sinceMain.elapsed()
+                                << " ms after main()" << Qt::endl;
+            if (qEnvironmentVariable("KEYDESK_PRINT_STARTUP") == u"quit")
+                QTimer::singleShot(0, qApp, &QCoreApplication::quit);
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const QElapsedTimer &m_sinceMain;
+    bool m_done = false;
+};
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceMain;
+    sinceMain.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("keydesk"));
     QApplication::setApplicationDisplayName(QStringLiteral("KeyDesk"));
@@ -38,5 +76,8 @@ int main(int argc, char *argv[])
     keydesk::Settings settings;
     keydesk::AppController controller(settings, options.server, keydesk::Clock::system());
     controller.start();
+    StartupProbe probe(sinceMain);
+    if (qEnvironmentVariableIsSet("KEYDESK_PRINT_STARTUP"))
+        controller.loginDialog()->installEventFilter(&probe);
     return QApplication::exec();
 }
