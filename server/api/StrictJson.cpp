@@ -53,6 +53,7 @@ private:
     }
     bool number()
     {
+        const qsizetype start = m_pos;
         if (peek() == '-')
             ++m_pos;
         if (peek() == '0') {
@@ -71,6 +72,14 @@ private:
                 ++m_pos;
             if (!digits())
                 return false;
+        }
+        // Qt's parser, which runs next, refuses a number that a double cannot hold (1e999,
+        // 1e-999): refuse it here, with a message that says so, rather than pass it on as valid.
+        bool inRange = false;
+        static_cast<void>(m_text.sliced(start, m_pos - start).toDouble(&inRange));
+        if (!inRange) {
+            m_pos = start;
+            return fail("number out of range");
         }
         return true;
     }
