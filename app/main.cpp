@@ -1,9 +1,9 @@
 // keydesk: the desktop app. Thin on purpose: everything it wires lives in keydesk_app/ui.
 
 #include "AppController.h"
-#include "LoginDialog.h"
 #include "Clock.h"
 #include "CommandLine.h"
+#include "LoginDialog.h"
 #include "Settings.h"
 
 #include <QApplication>
@@ -22,8 +22,7 @@ class StartupProbe final : public QObject
 public:
     explicit StartupProbe(const QElapsedTimer &sinceMain)
         : m_sinceMain(sinceMain)
-    {
-    }
+    { }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override

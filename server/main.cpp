@@ -11,8 +11,8 @@
 #include <QTextStream>
 
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>

@@ -23,8 +23,9 @@ namespace {
 constexpr int keyCount = 100'000;
 constexpr int runs = 25;
 
-http::Response call(const KeyDeskServer &server, const QByteArray &method, const QString &pathAndQuery,
-                    const QByteArray &token, const QByteArray &body = {})
+http::Response call(const KeyDeskServer &server, const QByteArray &method,
+                    const QString &pathAndQuery, const QByteArray &token,
+                    const QByteArray &body = {})
 {
     http::Request request;
     request.method = method;
@@ -58,19 +59,26 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTemporaryDir directory;
     ServerConfig config;
-    config.databaseUrl = argc > 1 ? QString::fromLocal8Bit(argv[1])
-                                  : QStringLiteral("sqlite:") + directory.filePath(QStringLiteral("bench.db"));
+    config.databaseUrl = argc > 1
+        ? QString::fromLocal8Bit(argv[1])
+        : QStringLiteral("sqlite:") + directory.filePath(QStringLiteral("bench.db"));
     config.allowSignup = true;
     config.passwordCost.log2N = 10;
     KeyDeskServer server(config);
 
-    const http::Response signup = call(server, "POST", QStringLiteral("/v1/signup"), {},
-                                       R"({"organization_name":"Big Org","name":"Ada","email":"ada@big.example","password":"correct horse battery"})");
+    const http::Response signup = call(
+        server, "POST", QStringLiteral("/v1/signup"), {},
+        R"({"organization_name":"Big Org","name":"Ada","email":"ada@big.example","password":"correct horse battery"})");
     const QJsonObject session = QJsonDocument::fromJson(signup.body).object();
     const QByteArray token = session.value(QStringLiteral("token")).toString().toLatin1();
-    const QString organization = session.value(QStringLiteral("organizations")).toArray().first().toObject()
-                                         .value(QStringLiteral("id")).toString();
-    const QString user = session.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toString();
+    const QString organization = session.value(QStringLiteral("organizations"))
+                                     .toArray()
+                                     .first()
+                                     .toObject()
+                                     .value(QStringLiteral("id"))
+                                     .toString();
+    const QString user =
+        session.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toString();
 
     QElapsedTimer fill;
     fill.start();
@@ -80,7 +88,8 @@ int main(int argc, char *argv[])
             ApiKey key;
             key.id = QStringLiteral("key_") + QString::fromLatin1(KeyFormat::randomBase62(20));
             key.name = QStringLiteral("Service %1").arg(i);
-            key.hint = QStringLiteral("kd_\u2026") + QString::fromLatin1(KeyFormat::randomBase62(4));
+            key.hint =
+                QStringLiteral("kd_\u2026") + QString::fromLatin1(KeyFormat::randomBase62(4));
             key.expiration = allExpirations[size_t(i % 6)];
             key.createdAt = start.addSecs(i);
             key.createdBy = {user, QStringLiteral("Ada")};
@@ -95,20 +104,28 @@ int main(int argc, char *argv[])
     // A cursor half-way down: follow pages of 500 to key 50 000.
     QString cursor;
     for (int page = 0; page < keyCount / 2 / 500; ++page) {
-        const http::Response response = call(server, "GET", list + QStringLiteral("?limit=500&cursor=") + cursor, token);
-        cursor = QJsonDocument::fromJson(response.body).object().value(QStringLiteral("next_cursor")).toString();
+        const http::Response response =
+            call(server, "GET", list + QStringLiteral("?limit=500&cursor=") + cursor, token);
+        cursor = QJsonDocument::fromJson(response.body)
+                     .object()
+                     .value(QStringLiteral("next_cursor"))
+                     .toString();
     }
 
     int status = 0;
     const double first = medianMs([&] { status = call(server, "GET", list, token).status; });
-    const double deep = medianMs([&] { status = call(server, "GET", list + QStringLiteral("?cursor=") + cursor, token).status; });
+    const double deep = medianMs([&] {
+        status = call(server, "GET", list + QStringLiteral("?cursor=") + cursor, token).status;
+    });
     const double create = medianMs([&] {
-        status = call(server, "POST", list, token, R"({"name":"bench","expiration":"one_month"})").status;
+        status = call(server, "POST", list, token, R"({"name":"bench","expiration":"one_month"})")
+                     .status;
     });
     if (status != 201)
         qFatal("create answered %d", status);
 
-    std::printf("\n%-66s %9s %9s\n", "bench/list (100 000 keys, median of 25, server time)", "measured", "target");
+    std::printf("\n%-66s %9s %9s\n", "bench/list (100 000 keys, median of 25, server time)",
+                "measured", "target");
     const auto row = [](const char *what, double ms) {
         std::printf("%-66s %6.2f ms %6s ms %s\n", what, ms, "≤ 10", ms <= 10 ? "met" : "NOT MET");
     };

@@ -24,19 +24,24 @@ const QDateTime now(QDate(2026, 11, 26), QTime(12, 0), Qt::UTC);
 
 QList<ApiKey> makeKeys()
 {
-    static const QStringList words {QStringLiteral("Production"), QStringLiteral("Staging"), QStringLiteral("CI"),
-                                    QStringLiteral("Billing"), QStringLiteral("Mobile"), QStringLiteral("Analytics"),
-                                    QStringLiteral("Webhook"), QStringLiteral("Partner"), QStringLiteral("Backup")};
-    static const QStringList creators {QStringLiteral("Ada Lovelace"), QStringLiteral("Grace Hopper"),
-                                       QStringLiteral("Alan Turing"), QStringLiteral("Edsger Dijkstra")};
+    static const QStringList words {
+        QStringLiteral("Production"), QStringLiteral("Staging"), QStringLiteral("CI"),
+        QStringLiteral("Billing"),    QStringLiteral("Mobile"),  QStringLiteral("Analytics"),
+        QStringLiteral("Webhook"),    QStringLiteral("Partner"), QStringLiteral("Backup")};
+    static const QStringList creators {
+        QStringLiteral("Ada Lovelace"), QStringLiteral("Grace Hopper"),
+        QStringLiteral("Alan Turing"), QStringLiteral("Edsger Dijkstra")};
     QList<ApiKey> keys;
     keys.reserve(keyCount);
     for (int i = 0; i < keyCount; ++i) {
         ApiKey key;
         key.id = QStringLiteral("key_%1").arg(i, 8, 10, QLatin1Char('0'));
         if (i % 7 != 0)
-            key.name = QStringLiteral("%1 %2 %3").arg(words.at(i % words.size()), words.at((i / 9) % words.size())).arg(i);
-        key.hint = QStringLiteral("kd_\u2026%1").arg(QString::number(i * 7919 % 1679616, 36).rightJustified(4, u'0'));
+            key.name = QStringLiteral("%1 %2 %3")
+                           .arg(words.at(i % words.size()), words.at((i / 9) % words.size()))
+                           .arg(i);
+        key.hint = QStringLiteral("kd_\u2026%1")
+                       .arg(QString::number(i * 7919 % 1679616, 36).rightJustified(4, u'0'));
         key.access = i % 5 == 0 ? Access::ReadOnly : Access::Full;
         key.expiration = allExpirations[size_t(i % 6)];
         key.createdAt = now.addSecs(-qint64(i) * 37);
@@ -129,21 +134,24 @@ void ModelBench::initTestCase()
 void ModelBench::load()
 {
     QList<double> times;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         QElapsedTimer timer;
         timer.start();
         m_model->resetKeys(m_keys, QString());
         times.append(double(timer.nsecsElapsed()) / 1e6);
     }
     QCOMPARE(m_proxy->rowCount(), keyCount);
-    record({QStringLiteral("load 100 000 keys (model reset, proxy, view)"), median(times), 50, "ms"});
+    record(
+        {QStringLiteral("load 100 000 keys (model reset, proxy, view)"), median(times), 50, "ms"});
 }
 
 void ModelBench::sortEachColumn_data()
 {
     QTest::addColumn<int>("column");
     QTest::addColumn<int>("order");
-    const char *names[] = {"Name", "Key", "Access", "Created", "Expires", "Last used", "Created by"};
+    const char *names[] = {"Name",    "Key",       "Access",    "Created",
+                           "Expires", "Last used", "Created by"};
     for (int column = ApiKeyTableModel::Name; column < ApiKeyTableModel::Actions; ++column) {
         QTest::addRow("%s ascending", names[column]) << column << int(Qt::AscendingOrder);
         QTest::addRow("%s descending", names[column]) << column << int(Qt::DescendingOrder);
@@ -157,14 +165,16 @@ void ModelBench::sortEachColumn()
     if (m_model->rowCount() != keyCount)
         m_model->resetKeys(m_keys, QString());
     QList<double> times;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         m_proxy->sort(-1); // start from the unsorted order each time
         QElapsedTimer timer;
         timer.start();
         m_view->sortByColumn(column, Qt::SortOrder(order));
         times.append(double(timer.nsecsElapsed()) / 1e6);
     }
-    record({QStringLiteral("sort by %1").arg(QString::fromLatin1(QTest::currentDataTag())), median(times), 50, "ms"});
+    record({QStringLiteral("sort by %1").arg(QString::fromLatin1(QTest::currentDataTag())),
+            median(times), 50, "ms"});
 }
 
 void ModelBench::filter_data()
@@ -179,15 +189,18 @@ void ModelBench::filter()
 {
     QFETCH(QString, text);
     QList<double> times;
-    QBENCHMARK {
+    QBENCHMARK
+    {
         m_proxy->setFilterText(QString());
         QElapsedTimer timer;
         timer.start();
         m_proxy->setFilterText(text);
         times.append(double(timer.nsecsElapsed()) / 1e6);
     }
-    record({QStringLiteral("filter %1 → %2 rows").arg(QString::fromLatin1(QTest::currentDataTag())).arg(m_proxy->rowCount()),
-                    median(times), 50, "ms"});
+    record({QStringLiteral("filter %1 → %2 rows")
+                .arg(QString::fromLatin1(QTest::currentDataTag()))
+                .arg(m_proxy->rowCount()),
+            median(times), 50, "ms"});
     m_proxy->setFilterText(QString());
 }
 
@@ -197,18 +210,20 @@ void ModelBench::memory()
     m_keys.clear(); // what stays is what the page holds: the model's copy and the proxy's keys
     m_keys.squeeze();
     const long used = residentKiB() - m_baselineKiB;
-    record({QStringLiteral("process memory for 100 000 keys (RSS growth)"), double(used) / 1024.0, 100, "MB"});
+    record({QStringLiteral("process memory for 100 000 keys (RSS growth)"), double(used) / 1024.0,
+            100, "MB"});
 }
 
 void ModelBench::cleanupTestCase()
 {
-    std::printf("\n%-60s %10s %10s\n", "bench/model (100 000 keys, view attached)", "median", "target");
+    std::printf("\n%-60s %10s %10s\n", "bench/model (100 000 keys, view attached)", "median",
+                "target");
     bool allMet = true;
     for (const Row &row : results) {
         const bool met = row.ms <= row.target;
         allMet = allMet && met;
-        std::printf("%-60s %7.1f %-2s %5s%-4s %s\n", qUtf8Printable(row.what), row.ms, row.unit, "≤ ",
-                    qUtf8Printable(QString::number(row.target)), met ? "met" : "NOT MET");
+        std::printf("%-60s %7.1f %-2s %5s%-4s %s\n", qUtf8Printable(row.what), row.ms, row.unit,
+                    "≤ ", qUtf8Printable(QString::number(row.target)), met ? "met" : "NOT MET");
     }
     std::printf("%s\n", allMet ? "all targets met" : "some targets not met");
 }

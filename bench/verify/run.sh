@@ -3,8 +3,9 @@
 # a pool of valid keys, loads GET /v1/verify with wrk (32 connections), then loads nginx answering
 # `return 200 '{}'` on loopback the same way, and prints both (requests/s, p50, p99) and the ratio.
 # Both servers get the same cores (SERVER_CPUS, default: all but the one wrk uses).
-# Environment: DURATION (default 10s), KEYS (default 200), KEYDESK_BENCH_POSTGRES=URL to also run
-# against PostgreSQL (a database the benchmark may fill).
+# Then the same against PostgreSQL: a throwaway cluster (scripts/postgres.sh), or the database
+# KEYDESK_BENCH_POSTGRES names (one the benchmark may fill); KEYDESK_BENCH_POSTGRES=none skips it.
+# Environment: DURATION (default 10s), KEYS (default 200), SERVER_CPUS.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -28,7 +29,13 @@ server_cpus=${SERVER_CPUS:-$( ((cores > 1)) && echo "1-$((cores - 1))" || echo 0
 server_threads=$(( cores > 1 ? cores - 1 : 1 ))
 work=$(mktemp -d)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+postgres_dir=
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    [[ -n $postgres_dir ]] && "$root/scripts/postgres.sh" stop "$postgres_dir" >/dev/null 2>&1
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -108,7 +115,13 @@ echo "bench/verify: wrk -c32 for $duration on CPU $wrk_cpu; servers on CPU(s) $s
 # Called directly, not in $(…): a subshell would lose the pids to stop and run the EXIT trap early.
 keydesk_run "sqlite:$work/bench.db" sqlite
 nginx_run
-[[ -n ${KEYDESK_BENCH_POSTGRES:-} ]] && keydesk_run "$KEYDESK_BENCH_POSTGRES" postgresql
+if [[ -z ${KEYDESK_BENCH_POSTGRES:-} ]]; then
+    postgres_env=$("$root/scripts/postgres.sh" start)
+    eval "$postgres_env"
+    postgres_dir=$KEYDESK_POSTGRES_DIR
+    KEYDESK_BENCH_POSTGRES=$KEYDESK_TEST_POSTGRES # the throwaway cluster's own database
+fi
+[[ $KEYDESK_BENCH_POSTGRES != none ]] && keydesk_run "$KEYDESK_BENCH_POSTGRES" postgresql
 mapfile -t results <"$work/results"
 
 read -r _ nginx_rps nginx_p50 nginx_p99 _ <"$work/nginx-result"

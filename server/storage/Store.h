@@ -9,9 +9,9 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
-#include <unordered_map>
 #include <QString>
 #include <QVariant>
+#include <unordered_map>
 
 #include <memory>
 #include <optional>

@@ -31,8 +31,9 @@ private Q_SLOTS:
 private:
     HttpResult login(HttpClient &client, const QString &email, const QString &password)
     {
-        return client.post(QStringLiteral("/v1/sessions"), {{QStringLiteral("email"), email},
-                                                            {QStringLiteral("password"), password}});
+        return client.post(
+            QStringLiteral("/v1/sessions"),
+            {{QStringLiteral("email"), email}, {QStringLiteral("password"), password}});
     }
 };
 
@@ -43,7 +44,8 @@ void TestAuth::infoReportsSignup()
     const HttpResult info = client.get(QStringLiteral("/v1/info"));
     QCOMPARE(info.status, 200);
     QCOMPARE(info.json().value(QStringLiteral("name")).toString(), QStringLiteral("KeyDesk"));
-    QCOMPARE(info.json().value(QStringLiteral("version")).toString(), QStringLiteral(KEYDESK_VERSION));
+    QCOMPARE(info.json().value(QStringLiteral("version")).toString(),
+             QStringLiteral(KEYDESK_VERSION));
     QCOMPARE(info.json().value(QStringLiteral("signup_enabled")).toBool(), true);
     QCOMPARE(info.header("Cache-Control"), QByteArray("no-store"));
 }
@@ -52,12 +54,17 @@ void TestAuth::signupDisabledIsForbidden()
 {
     TestServer server(TestServer::Options {false, {}, 100});
     HttpClient client(server);
-    QCOMPARE(client.get(QStringLiteral("/v1/info")).json().value(QStringLiteral("signup_enabled")).toBool(), false);
-    const HttpResult result = client.post(QStringLiteral("/v1/signup"),
-                                          {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
-                                           {QStringLiteral("name"), QStringLiteral("Ada")},
-                                           {QStringLiteral("email"), QStringLiteral("ada@example.com")},
-                                           {QStringLiteral("password"), testPassword}});
+    QCOMPARE(client.get(QStringLiteral("/v1/info"))
+                 .json()
+                 .value(QStringLiteral("signup_enabled"))
+                 .toBool(),
+             false);
+    const HttpResult result =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
+                     {QStringLiteral("name"), QStringLiteral("Ada")},
+                     {QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                     {QStringLiteral("password"), testPassword}});
     QCOMPARE(result.status, 403);
     QCOMPARE(result.code(), QStringLiteral("signup_disabled"));
     QCOMPARE(result.header("Content-Type"), QByteArray("application/problem+json"));
@@ -67,11 +74,12 @@ void TestAuth::signupCreatesOwnerAndSession()
 {
     TestServer server;
     HttpClient client(server);
-    const HttpResult result = client.post(QStringLiteral("/v1/signup"),
-                                          {{QStringLiteral("organization_name"), QStringLiteral("  Acme Corp ")},
-                                           {QStringLiteral("name"), QStringLiteral("Ada")},
-                                           {QStringLiteral("email"), QStringLiteral("Ada@Example.com")},
-                                           {QStringLiteral("password"), testPassword}});
+    const HttpResult result =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QStringLiteral("  Acme Corp ")},
+                     {QStringLiteral("name"), QStringLiteral("Ada")},
+                     {QStringLiteral("email"), QStringLiteral("Ada@Example.com")},
+                     {QStringLiteral("password"), testPassword}});
     QCOMPARE(result.status, 201);
     const std::optional<SessionGrant> grant = SessionGrant::fromJson(result.json());
     QVERIFY(grant);
@@ -86,10 +94,13 @@ void TestAuth::signupCreatesOwnerAndSession()
     QVERIFY(grant->account.organizations.first().id.startsWith(u"org_"));
 
     client.token = grant->token;
-    const HttpResult organization = client.get(QStringLiteral("/v1/organizations/") + grant->account.organizations.first().id);
+    const HttpResult organization =
+        client.get(QStringLiteral("/v1/organizations/") + grant->account.organizations.first().id);
     QCOMPARE(organization.status, 200);
-    QCOMPARE(organization.json().value(QStringLiteral("name")).toString(), QStringLiteral("Acme Corp"));
-    QCOMPARE(organization.json().value(QStringLiteral("created_at")).toString(), QStringLiteral("2026-01-31T12:00:00.000Z"));
+    QCOMPARE(organization.json().value(QStringLiteral("name")).toString(),
+             QStringLiteral("Acme Corp"));
+    QCOMPARE(organization.json().value(QStringLiteral("created_at")).toString(),
+             QStringLiteral("2026-01-31T12:00:00.000Z"));
 }
 
 void TestAuth::signupValidatesEveryField()
@@ -103,31 +114,41 @@ void TestAuth::signupValidatesEveryField()
     for (const QJsonValue &error : empty.json().value(QStringLiteral("errors")).toArray())
         fields.append(error.toObject().value(QStringLiteral("field")).toString());
     fields.sort();
-    QCOMPARE(fields, (QStringList {QStringLiteral("email"), QStringLiteral("name"),
-                                   QStringLiteral("organization_name"), QStringLiteral("password")}));
+    QCOMPARE(fields,
+             (QStringList {QStringLiteral("email"), QStringLiteral("name"),
+                           QStringLiteral("organization_name"), QStringLiteral("password")}));
 
-    const HttpResult bad = client.post(QStringLiteral("/v1/signup"),
-                                       {{QStringLiteral("organization_name"), QString(101, u'x')},
-                                        {QStringLiteral("name"), QStringLiteral("   ")},
-                                        {QStringLiteral("email"), QStringLiteral("ada@@example.com")},
-                                        {QStringLiteral("password"), QStringLiteral("short")}});
+    const HttpResult bad =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QString(101, u'x')},
+                     {QStringLiteral("name"), QStringLiteral("   ")},
+                     {QStringLiteral("email"), QStringLiteral("ada@@example.com")},
+                     {QStringLiteral("password"), QStringLiteral("short")}});
     QCOMPARE(bad.status, 400);
     QCOMPARE(bad.json().value(QStringLiteral("errors")).toArray().size(), 4);
 
-    const HttpResult longEmail = client.post(QStringLiteral("/v1/signup"),
-                                             {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
-                                              {QStringLiteral("name"), QStringLiteral("Ada")},
-                                              {QStringLiteral("email"), QString(250, u'a') + QStringLiteral("@x.io")},
-                                              {QStringLiteral("password"), testPassword}});
+    const HttpResult longEmail =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
+                     {QStringLiteral("name"), QStringLiteral("Ada")},
+                     {QStringLiteral("email"), QString(250, u'a') + QStringLiteral("@x.io")},
+                     {QStringLiteral("password"), testPassword}});
     QCOMPARE(longEmail.status, 400);
-    const HttpResult longPassword = client.post(QStringLiteral("/v1/signup"),
-                                                {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
-                                                 {QStringLiteral("name"), QStringLiteral("Ada")},
-                                                 {QStringLiteral("email"), QStringLiteral("ada@example.com")},
-                                                 {QStringLiteral("password"), QString(1025, u'p')}});
+    const HttpResult longPassword =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QStringLiteral("Acme")},
+                     {QStringLiteral("name"), QStringLiteral("Ada")},
+                     {QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                     {QStringLiteral("password"), QString(1025, u'p')}});
     QCOMPARE(longPassword.status, 400);
-    QCOMPARE(longPassword.json().value(QStringLiteral("errors")).toArray().first().toObject()
-                     .value(QStringLiteral("field")).toString(), QStringLiteral("password"));
+    QCOMPARE(longPassword.json()
+                 .value(QStringLiteral("errors"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("field"))
+                 .toString(),
+             QStringLiteral("password"));
 }
 
 void TestAuth::signupRejectsTakenEmailCaseInsensitively()
@@ -135,11 +156,12 @@ void TestAuth::signupRejectsTakenEmailCaseInsensitively()
     TestServer server;
     HttpClient client(server);
     signUp(client, QStringLiteral("Acme"), QStringLiteral("ada@example.com"));
-    const HttpResult again = client.post(QStringLiteral("/v1/signup"),
-                                         {{QStringLiteral("organization_name"), QStringLiteral("Other")},
-                                          {QStringLiteral("name"), QStringLiteral("Ada")},
-                                          {QStringLiteral("email"), QStringLiteral("ADA@example.COM")},
-                                          {QStringLiteral("password"), testPassword}});
+    const HttpResult again =
+        client.post(QStringLiteral("/v1/signup"),
+                    {{QStringLiteral("organization_name"), QStringLiteral("Other")},
+                     {QStringLiteral("name"), QStringLiteral("Ada")},
+                     {QStringLiteral("email"), QStringLiteral("ADA@example.COM")},
+                     {QStringLiteral("password"), testPassword}});
     QCOMPARE(again.status, 409);
     QCOMPARE(again.code(), QStringLiteral("email_taken"));
 }
@@ -179,8 +201,9 @@ void TestAuth::missingOrBogusTokenIsUnauthenticated()
 {
     TestServer server;
     HttpClient client(server);
-    for (const QByteArray &authorization : {QByteArray(), QByteArray("Bearer"), QByteArray("Bearer kds_nope"),
-                                            QByteArray("Basic YWRhOnB3"), QByteArray("bearer ")}) {
+    for (const QByteArray &authorization :
+         {QByteArray(), QByteArray("Bearer"), QByteArray("Bearer kds_nope"),
+          QByteArray("Basic YWRhOnB3"), QByteArray("bearer ")}) {
         QList<QPair<QByteArray, QByteArray>> headers;
         if (!authorization.isNull())
             headers.append({"Authorization", authorization});
@@ -223,7 +246,8 @@ void TestAuth::throttlesPerEmail()
     HttpClient client(server);
     const Owner owner = signUp(client);
     for (int i = 0; i < 5; ++i) {
-        QCOMPARE(login(client, owner.email, QStringLiteral("wrong password %1").arg(i)).status, 401);
+        QCOMPARE(login(client, owner.email, QStringLiteral("wrong password %1").arg(i)).status,
+                 401);
         server.clock().advance(1000);
     }
     const HttpResult blocked = login(client, owner.email, testPassword);
@@ -246,8 +270,11 @@ void TestAuth::throttlesPerClientAddress()
     TestServer server;
     HttpClient client(server);
     const Owner owner = signUp(client);
-    for (int i = 0; i < 20; ++i) // four tries each on five unknown addresses: under the per-email limit
-        QCOMPARE(login(client, QStringLiteral("guess%1@example.com").arg(i % 5), testPassword).status, 401);
+    for (int i = 0; i < 20;
+         ++i) // four tries each on five unknown addresses: under the per-email limit
+        QCOMPARE(
+            login(client, QStringLiteral("guess%1@example.com").arg(i % 5), testPassword).status,
+            401);
     const HttpResult blocked = login(client, owner.email, testPassword);
     QCOMPARE(blocked.status, 429);
     QVERIFY(blocked.header("Retry-After").toInt() > 0);
