@@ -20,6 +20,8 @@ packages=(
     fonts-dejavu-core xvfb xauth
     # the PostgreSQL tests' throwaway cluster (scripts/postgres.sh runs initdb and pg_ctl)
     postgresql
+    # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+    clang libclang-rt-14-dev
     # what the scripts and the README's walk-through use
     curl jq ca-certificates
 )

@@ -4,6 +4,7 @@
 
 #include "ApiClient.h"
 #include "KeyFormat.h"
+#include "SelfSigned.h"
 #include "TestServer.h"
 
 #include <QElapsedTimer>
@@ -18,10 +19,6 @@
 #include <QTest>
 #include <QThread>
 #include <QUuid>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <memory>
 
@@ -169,53 +166,6 @@ QByteArray httpResponse(const QByteArray &statusLine, const QByteArray &contentT
         + "Connection: close\r\n\r\n" + body;
 }
 
-// A self-signed certificate for 127.0.0.1, made on the spot so that no key material lives in
-// the repository.
-struct SelfSigned
-{
-    QSslCertificate certificate;
-    QSslKey key;
-};
-
-SelfSigned makeSelfSigned()
-{
-    SelfSigned result;
-    EVP_PKEY *pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    X509 *x509 = X509_new();
-    if (!pkey || !x509)
-        return result;
-    X509_set_version(x509, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x509), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x509), 24 * 3600);
-    X509_set_pubkey(x509, pkey);
-    X509_NAME *subject = X509_get_subject_name(x509);
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char *>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(x509, subject);
-    X509_sign(x509, pkey, EVP_sha256());
-
-    const auto toPem = [](const std::function<int(BIO *)> &write) {
-        BIO *bio = BIO_new(BIO_s_mem());
-        write(bio);
-        char *data = nullptr;
-        const long size = BIO_get_mem_data(bio, &data);
-        QByteArray pem(data, qsizetype(size));
-        BIO_free(bio);
-        return pem;
-    };
-    result.certificate =
-        QSslCertificate(toPem([x509](BIO *bio) { return PEM_write_bio_X509(bio, x509); }));
-    result.key = QSslKey(toPem([pkey](BIO *bio) {
-                             return PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0,
-                                                             nullptr, nullptr);
-                         }),
-                         QSsl::Ec);
-    X509_free(x509);
-    EVP_PKEY_free(pkey);
-    return result;
-}
-
 class TlsServer final : public QTcpServer
 {
 public:
@@ -230,8 +180,8 @@ protected:
     {
         auto *socket = new QSslSocket(this);
         socket->setSocketDescriptor(descriptor);
-        socket->setLocalCertificate(m_identity.certificate);
-        socket->setPrivateKey(m_identity.key);
+        socket->setLocalCertificate(m_identity.certificate());
+        socket->setPrivateKey(m_identity.key());
         socket->startServerEncryption();
         addPendingConnection(socket);
     }
@@ -839,8 +789,8 @@ void TestApiClient::untrustedCertificateIsTlsError()
     if (!QSslSocket::supportsSsl())
         QSKIP("no TLS backend");
     const SelfSigned identity = makeSelfSigned();
-    QVERIFY(!identity.certificate.isNull());
-    QVERIFY(!identity.key.isNull());
+    QVERIFY(!identity.certificate().isNull());
+    QVERIFY(!identity.key().isNull());
     TlsServer tls(identity);
     QVERIFY(tls.isListening());
     ApiClient client(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(tls.serverPort())));

@@ -7,6 +7,7 @@
 #include "KeyDeskServer.h"
 #include "KeyFormat.h"
 #include "Rfc3339.h"
+#include "SelfSigned.h"
 #include "TestServer.h"
 #include "crypto/Crypto.h"
 
@@ -25,11 +26,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <functional>
@@ -144,59 +140,6 @@ HttpResult verify(HttpClient &client, const QByteArray &secret, const QString &o
 {
     return client.get(QStringLiteral("/v1/verify"),
                       {{"x-api-key", secret}, {"x-organization-id", organizationId.toUtf8()}});
-}
-
-// A self-signed certificate for 127.0.0.1 (also as a subjectAltName, which is what TLS clients
-// match) made on the spot, so that no key material lives in the repository.
-struct SelfSigned
-{
-    QByteArray certificatePem;
-    QByteArray keyPem;
-};
-
-QByteArray toPem(const std::function<int(BIO *)> &write)
-{
-    BIO *bio = BIO_new(BIO_s_mem());
-    write(bio);
-    char *data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    QByteArray pem(data, qsizetype(size));
-    BIO_free(bio);
-    return pem;
-}
-
-SelfSigned makeSelfSigned(const QByteArray &algorithm)
-{
-    SelfSigned result;
-    EVP_PKEY *pkey = algorithm == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048))
-                                        : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    X509 *x509 = X509_new();
-    if (!pkey || !x509)
-        return result;
-    X509_set_version(x509, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x509), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x509), 24 * 3600);
-    X509_set_pubkey(x509, pkey);
-    X509_NAME *subject = X509_get_subject_name(x509);
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char *>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(x509, subject);
-    X509V3_CTX context;
-    X509V3_set_ctx_nodb(&context);
-    X509V3_set_ctx(&context, x509, x509, nullptr, nullptr, 0);
-    X509_EXTENSION *alternativeNames =
-        X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
-    X509_add_ext(x509, alternativeNames, -1);
-    X509_EXTENSION_free(alternativeNames);
-    X509_sign(x509, pkey, EVP_sha256());
-    result.certificatePem = toPem([x509](BIO *bio) { return PEM_write_bio_X509(bio, x509); });
-    result.keyPem = toPem([pkey](BIO *bio) {
-        return PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    });
-    X509_free(x509);
-    EVP_PKEY_free(pkey);
-    return result;
 }
 
 // A KeyDeskServer with a configuration of the test's own (TLS, the production password cost)

@@ -10,6 +10,7 @@
 #include "MainWindow.h"
 #include "Settings.h"
 #include "TestServer.h"
+#include "WidgetLookup.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -44,21 +45,6 @@ void shoot(const QString &name, QWidget *window)
     if (!shot.save(path))
         qFatal("cannot write %s", qPrintable(path));
     qInfo("saved %s", qPrintable(path));
-}
-
-QWidget *visible(const char *name)
-{
-    for (QWidget *widget : QApplication::allWidgets()) {
-        if (widget->objectName() == QLatin1String(name) && widget->isVisible())
-            return widget;
-    }
-    return nullptr;
-}
-
-template<typename T>
-T *child(QWidget *root, const char *name)
-{
-    return root->findChild<T *>(QString::fromLatin1(name));
 }
 
 bool waitFor(const std::function<bool()> &condition)
@@ -125,11 +111,11 @@ int main(int argc, char *argv[])
     AppController controller(settings, server.url(), server.clock());
     controller.start();
     LoginDialog *login = controller.loginDialog();
-    child<QLineEdit>(login, "emailField")->setText(owner.email);
-    child<QLineEdit>(login, "passwordField")->setText(testPassword);
-    waitFor([&] { return child<QPushButton>(login, "createOrganizationButton")->isVisible(); });
+    find<QLineEdit>(login, "emailField")->setText(owner.email);
+    find<QLineEdit>(login, "passwordField")->setText(testPassword);
+    waitFor([&] { return find<QPushButton>(login, "createOrganizationButton")->isVisible(); });
     shoot(QStringLiteral("login"), login);
-    QTest::mouseClick(child<QPushButton>(login, "signInButton"), Qt::LeftButton);
+    QTest::mouseClick(find<QPushButton>(login, "signInButton"), Qt::LeftButton);
     waitFor([&] { return controller.mainWindow() && controller.mainWindow()->isVisible(); });
     MainWindow *window = controller.mainWindow();
     window->move(40, 30);
@@ -138,7 +124,7 @@ int main(int argc, char *argv[])
 
     window->showPage(MainWindow::Page::Account);
     shoot(QStringLiteral("account"), window);
-    QTest::mouseClick(child<QPushButton>(window, "organizationApiKeysButton"), Qt::LeftButton);
+    QTest::mouseClick(find<QPushButton>(window, "organizationApiKeysButton"), Qt::LeftButton);
     ApiKeysPage *page = window->apiKeysPage();
     waitFor([&] { return page->model()->rowCount() == 5; });
     page->table()->setCurrentIndex(page->table()->model()->index(1, 0));
@@ -153,31 +139,31 @@ int main(int argc, char *argv[])
                     Qt::Key_Escape);
 
     // New API key with the expiration list open.
-    QTest::mouseClick(child<QPushButton>(page, "newKeyButton"), Qt::LeftButton);
-    QWidget *dialog = visible("newKeyDialog");
-    child<QLineEdit>(dialog, "keyNameField")->setText(QStringLiteral("Billing webhook"));
-    auto *combo = child<QComboBox>(dialog, "expirationCombo");
+    QTest::mouseClick(find<QPushButton>(page, "newKeyButton"), Qt::LeftButton);
+    QWidget *dialog = visibleDialog("newKeyDialog");
+    find<QLineEdit>(dialog, "keyNameField")->setText(QStringLiteral("Billing webhook"));
+    auto *combo = find<QComboBox>(dialog, "expirationCombo");
     shoot(QStringLiteral("new-key-dialog-closed"), window);
     combo->showPopup();
     shoot(QStringLiteral("new-key-dialog"), window);
     combo->hidePopup();
     settle(200);
-    QTest::mouseClick(child<QPushButton>(dialog, "createButton"), Qt::LeftButton);
-    waitFor([] { return visible("showSecretDialog") != nullptr; });
+    QTest::mouseClick(find<QPushButton>(dialog, "createButton"), Qt::LeftButton);
+    waitFor([] { return visibleDialog("showSecretDialog") != nullptr; });
     shoot(QStringLiteral("show-once-dialog"), window);
-    QWidget *secret = visible("showSecretDialog");
-    QTest::mouseClick(child<QPushButton>(secret, "copyButton"), Qt::LeftButton);
-    QTest::mouseClick(child<QPushButton>(secret, "doneButton"), Qt::LeftButton);
-    waitFor([] { return visible("showSecretDialog") == nullptr; });
+    QWidget *secret = visibleDialog("showSecretDialog");
+    QTest::mouseClick(find<QPushButton>(secret, "copyButton"), Qt::LeftButton);
+    QTest::mouseClick(find<QPushButton>(secret, "doneButton"), Qt::LeftButton);
+    waitFor([] { return visibleDialog("showSecretDialog") == nullptr; });
     shoot(QStringLiteral("toast"), window);
 
     // Revoke confirmation.
     table->setCurrentIndex(table->model()->index(2, 0));
     page->revokeSelected();
-    waitFor([] { return visible("revokeDialog") != nullptr; });
+    waitFor([] { return visibleDialog("revokeDialog") != nullptr; });
     shoot(QStringLiteral("revoke-confirmation"), window);
-    if (QWidget *revoke = visible("revokeDialog"))
-        QTest::mouseClick(child<QPushButton>(revoke, "confirmButton"), Qt::LeftButton);
+    if (QWidget *revoke = visibleDialog("revokeDialog"))
+        QTest::mouseClick(find<QPushButton>(revoke, "confirmButton"), Qt::LeftButton);
     settle(300);
     shoot(QStringLiteral("revoked-toast"), window);
     return 0;

@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "Settings.h"
 #include "TestServer.h"
+#include "WidgetLookup.h"
 
 #include <QAbstractButton>
 #include <QAccessible>
@@ -24,15 +25,6 @@ using namespace keydesk;
 using namespace keydesk::test;
 
 namespace {
-
-QWidget *visibleDialog(const char *name)
-{
-    for (QWidget *widget : QApplication::allWidgets()) {
-        if (widget->objectName() == QLatin1String(name) && widget->isVisible())
-            return widget;
-    }
-    return nullptr;
-}
 
 // Names every visible interactive widget under `root` lacks, or gets wrong.
 QStringList unnamedWidgets(QWidget *root)

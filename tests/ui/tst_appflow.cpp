@@ -13,6 +13,7 @@
 #include "Settings.h"
 #include "TestServer.h"
 #include "ToastHost.h"
+#include "WidgetLookup.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -34,48 +35,6 @@
 
 using namespace keydesk;
 using namespace keydesk::test;
-
-namespace {
-
-template<typename T>
-T *find(QWidget *root, const char *name)
-{
-    T *child = root ? root->findChild<T *>(QString::fromLatin1(name)) : nullptr;
-    if (!child)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
-    return child;
-}
-
-// The newest visible top-level or child dialog with this objectName (dialogs open with open()).
-QWidget *visibleDialog(const char *name)
-{
-    for (QWidget *widget : QApplication::allWidgets()) {
-        if (widget->objectName() == QLatin1String(name) && widget->isVisible())
-            return widget;
-    }
-    return nullptr;
-}
-
-QMenu *visibleMenu(const char *name)
-{
-    for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (auto *menu = qobject_cast<QMenu *>(widget);
-            menu && menu->objectName() == QLatin1String(name) && menu->isVisible())
-            return menu;
-    }
-    return nullptr;
-}
-
-QAction *actionNamed(QMenu *menu, const char *name)
-{
-    for (QAction *action : menu->actions()) {
-        if (action->objectName() == QLatin1String(name))
-            return action;
-    }
-    return nullptr;
-}
-
-} // namespace
 
 class TestAppFlow : public QObject
 {

@@ -14,6 +14,7 @@
 #include "Settings.h"
 #include "TestServer.h"
 #include "ToastHost.h"
+#include "WidgetLookup.h"
 
 #include <QApplication>
 #include <QJsonArray>
@@ -134,24 +135,6 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QList<QByteArray> m_requests;
 };
-
-template<typename T>
-T *find(QWidget *root, const char *name)
-{
-    T *child = root ? root->findChild<T *>(QString::fromLatin1(name)) : nullptr;
-    if (!child)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
-    return child;
-}
-
-QWidget *visibleDialog(const char *name)
-{
-    for (QWidget *widget : QApplication::allWidgets()) {
-        if (widget->objectName() == QLatin1String(name) && widget->isVisible())
-            return widget;
-    }
-    return nullptr;
-}
 
 // A message a person can act on: a sentence (a capital first, a full stop last) that says
 // what went wrong, and none of Qt's raw error texts or enum names.
