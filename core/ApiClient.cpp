@@ -393,15 +393,20 @@ void ApiClient::signUp(const QString &organizationName, const QString &name, con
                             {QStringLiteral("password"), password}},
                false,
                {}};
+    send(call, context, adoptingSession(std::move(callback)));
+}
+
+// Sign-up and log-in both answer a session: the client keeps its token before the caller hears.
+ApiClient::Finish ApiClient::adoptingSession(Callback<SessionGrant> callback)
+{
     QPointer<ApiClient> self(this);
-    send(call, context,
-         typed<SessionGrant>(
-             [self, callback = std::move(callback)](const Result<SessionGrant> &result) {
-                 if (result && self)
-                     self->setToken(result->token);
-                 callback(result);
-             },
-             &SessionGrant::fromJson));
+    return typed<SessionGrant>(
+        [self, callback = std::move(callback)](const Result<SessionGrant> &result) {
+            if (result && self)
+                self->setToken(result->token);
+            callback(result);
+        },
+        &SessionGrant::fromJson);
 }
 
 void ApiClient::logIn(const QString &email, const QString &password, QObject *context,
@@ -414,15 +419,7 @@ void ApiClient::logIn(const QString &email, const QString &password, QObject *co
         QJsonObject {{QStringLiteral("email"), email}, {QStringLiteral("password"), password}},
         false,
         {}};
-    QPointer<ApiClient> self(this);
-    send(call, context,
-         typed<SessionGrant>(
-             [self, callback = std::move(callback)](const Result<SessionGrant> &result) {
-                 if (result && self)
-                     self->setToken(result->token);
-                 callback(result);
-             },
-             &SessionGrant::fromJson));
+    send(call, context, adoptingSession(std::move(callback)));
 }
 
 void ApiClient::logOut(QObject *context, Callback<void> callback)

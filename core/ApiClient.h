@@ -205,6 +205,7 @@ private:
     // Wraps a typed callback: a JSON object that `parse` rejects becomes BadResponse.
     template<typename T, typename Parse>
     Finish typed(Callback<T> callback, Parse parse) const;
+    Finish adoptingSession(Callback<SessionGrant> callback);
 
     QNetworkAccessManager *m_network; // a child: destroyed after our connections are gone
     QUrl m_baseUrl;

@@ -96,13 +96,8 @@ public:
             m_store.m_statementsInUse.insert(sql);
             return;
         }
-        m_own = std::make_unique<QSqlQuery>(m_store.m_db);
-        m_query = m_own.get();
-        m_query->setForwardOnly(true);
-        if (m_query->prepare(sql)) {
-            remember(sql);
+        if (prepareFresh(sql))
             return;
-        }
         // QPSQL prepares on the server (PREPARE), so a connection that died while idle (the
         // database restarted, or dropped us) shows here first. PREPARE has no effects, so
         // reconnecting and preparing again is safe, unless a transaction was open: its work
@@ -110,12 +105,8 @@ public:
         if (!m_store.connectionLost() || m_store.m_inTransaction)
             fail("prepare");
         m_store.reconnect();
-        m_own = std::make_unique<QSqlQuery>(m_store.m_db);
-        m_query = m_own.get();
-        m_query->setForwardOnly(true);
-        if (!m_query->prepare(sql))
+        if (!prepareFresh(sql))
             fail("prepare");
-        remember(sql);
     }
     ~Query()
     {
@@ -160,12 +151,8 @@ public:
             m_store.m_statementsInUse.remove(sql);
             m_cacheKey.clear();
             m_store.reconnect(); // forgets every statement prepared on the old connection
-            m_own = std::make_unique<QSqlQuery>(m_store.m_db);
-            m_query = m_own.get();
-            m_query->setForwardOnly(true);
-            if (!m_query->prepare(sql))
+            if (!prepareFresh(sql))
                 fail("prepare");
-            remember(sql);
             for (qsizetype i = 0; i < m_values.size(); ++i)
                 m_query->bindValue(int(i), m_values.at(i));
             if (m_query->exec())
@@ -216,6 +203,17 @@ private:
         throw StoreError(QStringLiteral("could not %1 a statement: %2")
                              .arg(QLatin1String(step), reason)
                              .toStdString());
+    }
+    // A new statement on the current connection; once prepared, it goes to the store's cache.
+    bool prepareFresh(const QString &sql)
+    {
+        m_own = std::make_unique<QSqlQuery>(m_store.m_db);
+        m_query = m_own.get();
+        m_query->setForwardOnly(true);
+        if (!m_query->prepare(sql))
+            return false;
+        remember(sql);
+        return true;
     }
     // Hands the statement to the store's cache, which keeps it for the next Query of this text.
     void remember(const QString &sql)
@@ -866,22 +864,21 @@ void Store::recordLoginFailure(const QString &emailKey, const QString &clientAdd
 
 QList<qint64> Store::loginFailuresForEmail(const QString &emailKey, qint64 sinceMs)
 {
-    Query query =
-        prepare(QStringLiteral("SELECT occurred_at FROM login_failures"
-                               " WHERE email_key = ? AND occurred_at > ? ORDER BY occurred_at"));
-    query.bind(emailKey).bind(sinceMs).exec();
-    QList<qint64> instants;
-    while (query.next())
-        instants.append(query.value(0).toLongLong());
-    return instants;
+    return loginFailures(QStringLiteral("email_key"), emailKey, sinceMs);
 }
 
 QList<qint64> Store::loginFailuresForAddress(const QString &clientAddress, qint64 sinceMs)
 {
-    Query query = prepare(
-        QStringLiteral("SELECT occurred_at FROM login_failures"
-                       " WHERE client_address = ? AND occurred_at > ? ORDER BY occurred_at"));
-    query.bind(clientAddress).bind(sinceMs).exec();
+    return loginFailures(QStringLiteral("client_address"), clientAddress, sinceMs);
+}
+
+// `column` is one of the two above, never input.
+QList<qint64> Store::loginFailures(const QString &column, const QString &value, qint64 sinceMs)
+{
+    Query query = prepare(QStringLiteral("SELECT occurred_at FROM login_failures WHERE %1 = ?"
+                                         " AND occurred_at > ? ORDER BY occurred_at")
+                              .arg(column));
+    query.bind(value).bind(sinceMs).exec();
     QList<qint64> instants;
     while (query.next())
         instants.append(query.value(0).toLongLong());

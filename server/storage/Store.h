@@ -183,6 +183,7 @@ public:
 private:
     class Query;
     Query prepare(const QString &sql);
+    QList<qint64> loginFailures(const QString &column, const QString &value, qint64 sinceMs);
     bool connectionDead();
     void executeSchemaStatement(const QString &sql);
     void begin();
