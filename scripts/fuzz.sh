@@ -29,21 +29,8 @@ for target in "${targets[@]}"; do
     [[ " ${all_targets[*]} " == *" $target "* ]] || { echo "fuzz: unknown target $target (known: ${all_targets[*]})" >&2; exit 2; }
 done
 
-"$root/scripts/install-deps.sh"
 # clang and its runtime libraries (libFuzzer and the sanitizers), Debian 12's LLVM 14.
-fuzz_packages=(clang libclang-rt-14-dev)
-missing=()
-for package in "${fuzz_packages[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$package" 2>/dev/null || true)
-    [[ $status == ii* ]] || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-    if ((EUID == 0)); then as_root=(env); else as_root=(sudo env); fi
-    echo "fuzz: installing ${missing[*]}" >&2
-    "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq update
-    "${as_root[@]}" DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -y -q \
-        install --no-install-recommends "${missing[@]}"
-fi
+"$root/scripts/install-deps.sh" clang libclang-rt-14-dev
 
 build_dir=${BUILD_DIR:-build-fuzz}
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages KeyDesk needs to build, test and run, if any is missing.
+# Arguments name more packages that one script needs besides (openbox, wrk, nginx …).
 # Silent when everything is there already; runs apt-get as root, or through sudo otherwise.
 set -euo pipefail
 
@@ -25,6 +26,7 @@ packages=(
     # what the scripts and the README's walk-through use
     curl jq ca-certificates
 )
+packages+=("$@")
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     echo "install-deps: this script needs Debian 12 (dpkg and apt-get). Install these packages" >&2

@@ -12,15 +12,11 @@ cd "$root"
 
 "$root/scripts/install-deps.sh"
 
-# Under sudo only the packages need root: build and run as the user who called sudo, so that the
-# build directory and the database belong to them (when the checkout is theirs).
 build_dir=${BUILD_DIR:-build}
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir
-if ((EUID == 0)) && [[ -n ${SUDO_USER:-} && $SUDO_USER != root ]] \
-        && [[ $(stat -c %U "$root") == "$SUDO_USER" ]] \
-        && { [[ ! -e $build_dir ]] || [[ $(stat -c %U "$build_dir") == "$SUDO_USER" ]]; }; then
-    exec runuser -u "$SUDO_USER" -- "$root/scripts/run.sh" "$@"
-fi
+# shellcheck source=scripts/sudo-user.sh
+source "$root/scripts/sudo-user.sh"
+rerun_as_sudo_user "$build_dir" "$root/scripts/run.sh" "$@"
 
 port=${KEYDESK_PORT:-8787}
 listen=127.0.0.1:$port

@@ -5,13 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-"$root/scripts/install-deps.sh"
-if ! command -v openbox >/dev/null; then
-    echo "screenshots: installing openbox (window frames in the pictures)" >&2
-    apt=(env DEBIAN_FRONTEND=noninteractive apt-get)
-    ((EUID == 0)) || apt=(sudo "${apt[@]}")
-    "${apt[@]}" -qq install -y --no-install-recommends openbox >/dev/null
-fi
+"$root/scripts/install-deps.sh" openbox # window frames in the pictures
 KEYDESK_BUILD_TESTS=ON "$root/scripts/build.sh" keydesk-screenshot-tour
 build_dir=${BUILD_DIR:-build}
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir

@@ -8,15 +8,7 @@
 # Environment: DURATION (default 10s), KEYS (default 200), SERVER_CPUS.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-"$root/scripts/install-deps.sh"
-for tool in wrk nginx; do
-    if ! command -v "$tool" >/dev/null && ! [[ -x /usr/sbin/$tool ]]; then
-        echo "bench/verify: installing $tool" >&2
-        apt=(env DEBIAN_FRONTEND=noninteractive apt-get)
-        ((EUID == 0)) || apt=(sudo "${apt[@]}")
-        "${apt[@]}" -qq install -y --no-install-recommends "$tool" >/dev/null
-    fi
-done
+"$root/scripts/install-deps.sh" wrk nginx
 BUILD_DIR=${BUILD_DIR:-build-bench} BUILD_TYPE=Release "$root/scripts/build.sh" keydesk-server >/dev/null
 build_dir=${BUILD_DIR:-build-bench}
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir
