@@ -27,6 +27,7 @@ inline constexpr auto expiredKey = "expired_key";
 inline constexpr auto revokedKey = "revoked_key";
 inline constexpr auto internalError = "internal_error";
 inline constexpr auto notImplemented = "not_implemented";
+inline constexpr auto notReady = "not_ready";
 } // namespace ErrorCode
 
 struct FieldError

@@ -1,6 +1,7 @@
 #include "FuzzFixture.h"
 
 #include "KeyDeskServer.h"
+#include "service/Services.h"
 #include "api/StrictJson.h"
 
 #include <QCoreApplication>
@@ -61,7 +62,7 @@ http::Request jsonRequest(const char *method, const QString &path, const QJsonOb
 
 QJsonObject setupCall(const char *step, int expected, const http::Request &request)
 {
-    const http::Response response = theServer->router().dispatch(request);
+    const http::Response response = theServer->dispatch(request);
     if (response.status != expected)
         setupFailed(step, response);
     return QJsonDocument::fromJson(response.body).object();
@@ -107,7 +108,7 @@ void snapshot()
 
 void restore()
 {
-    theServer->usage().flush(); // batched last_used_at, written now so that it is undone too
+    theServer->flushUsage(); // batched last_used_at, written now so that it is undone too
     if (totalChanges() == changesAfterRestore)
         return;
     // Foreign keys off for the copy, so that the order of the tables does not matter (the
@@ -125,7 +126,7 @@ void restore()
 
 QByteArray bearerToken(const http::Request &request)
 {
-    // As ApiContext::requireSession reads it.
+    // As api::requireCaller reads it.
     const QByteArray authorization = request.header("authorization");
     static constexpr QByteArrayView scheme = "bearer ";
     if (authorization.size() <= scheme.size()
@@ -276,11 +277,10 @@ void initialize(int *argc, char ***argv)
                                 .toString();
 
     // A member of the owner's organization, added as `keydesk-server user add` does.
-    const QDateTime now = theClock->now();
-    const std::optional<User> member = theServer->store().createUser(
-        QStringLiteral("member@example.com"), QStringLiteral("Mo Member"),
-        crypto::hashPassword("member password 123", config.passwordCost), now);
-    theServer->store().addMembership(f.organizationId, member->id, Role::Member, now);
+    theServer->services().accounts.addMember(
+        {f.organizationId, QStringLiteral("member@example.com"), QStringLiteral("Mo Member"),
+         Role::Member},
+        [] { return QStringLiteral("member password 123"); }, QStringLiteral("fuzz"));
     json = setupCall(
         "member login", 201,
         jsonRequest("POST", QStringLiteral("/v1/sessions"),
@@ -322,7 +322,7 @@ void initialize(int *argc, char ***argv)
         json.value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
     f.otherKeySecret = json.value(QStringLiteral("secret")).toString().toLatin1();
 
-    theServer->usage().flush();
+    theServer->flushUsage();
     snapshot();
 }
 
@@ -334,7 +334,7 @@ const Fixture &fixture()
 http::Response dispatch(const http::Request &request)
 {
     lastCritical.clear();
-    const http::Response response = theServer->router().dispatch(request);
+    const http::Response response = theServer->dispatch(request);
     checkInvariants(request, response);
     restore();
     return response;

@@ -1,7 +1,8 @@
 // keydesk-server: the command line around KeyDeskServer (serve, user add, org add, migrate).
 
 #include "KeyDeskServer.h"
-#include "Names.h"
+#include "service/ServiceError.h"
+#include "service/Services.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -9,6 +10,7 @@
 #include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QThread>
 
 #include <csignal>
 #include <cstdio>
@@ -90,6 +92,9 @@ QCommandLineOption databaseOption()
 // Ctrl+C and SIGTERM end the event loop through a socket pair (a signal handler may only
 // write()), so that pending key usage is written and connections close cleanly.
 int signalPipe[2];
+
+// More serving threads than this only adds database connections and contention.
+constexpr int maxThreads = 256;
 
 void forwardSignal(int)
 {
@@ -174,7 +179,13 @@ int serve(QCoreApplication &app, const QStringList &arguments)
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QStringLiteral("PEM private key of --tls-cert."),
                                     QStringLiteral("file"));
-    parser.addOptions({listen, database, signup, tlsCert, tlsKey});
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QStringLiteral("Serving threads, each with its own database connection (default: one "
+                       "per core, here %1).")
+            .arg(QThread::idealThreadCount()),
+        QStringLiteral("n"));
+    parser.addOptions({listen, database, signup, tlsCert, tlsKey, threads});
     parser.process(arguments);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("serve takes no arguments (see serve --help)"));
@@ -186,6 +197,13 @@ int serve(QCoreApplication &app, const QStringList &arguments)
     config.allowSignup = parser.isSet(signup);
     config.tlsCertificatePath = parser.value(tlsCert);
     config.tlsKeyPath = parser.value(tlsKey);
+    if (parser.isSet(threads)) {
+        bool ok = false;
+        config.servingThreads = parser.value(threads).toInt(&ok);
+        if (!ok || config.servingThreads < 1 || config.servingThreads > maxThreads)
+            return fail(QStringLiteral("--threads expects a whole number from 1 to %1")
+                            .arg(maxThreads));
+    }
 
     try {
         KeyDeskServer server(config);
@@ -197,7 +215,7 @@ int serve(QCoreApplication &app, const QStringList &arguments)
         const QString host = config.address.protocol() == QAbstractSocket::IPv6Protocol
             ? QStringLiteral("[%1]").arg(config.address.toString())
             : config.address.toString();
-        err() << "keydesk-server " << KEYDESK_VERSION << ": " << server.store().description()
+        err() << "keydesk-server " << KEYDESK_VERSION << ": " << server.services().store().description()
               << (config.allowSignup ? ", sign-up enabled" : ", sign-up disabled") << Qt::endl;
         err() << "listening on " << (tls ? "https" : "http") << "://" << host << ':' << port
               << Qt::endl;
@@ -208,6 +226,7 @@ int serve(QCoreApplication &app, const QStringList &arguments)
                   << Qt::endl;
         quitOnSignals(app);
         const int code = QCoreApplication::exec();
+        server.shutdown(); // finishes in-flight requests, writes pending last_used_at
         err() << "keydesk-server: stopped" << Qt::endl;
         return code;
     } catch (const StoreError &error) {
@@ -238,6 +257,43 @@ int migrate(const QStringList &arguments)
     }
 }
 
+// The CLI's own services: the same rules and transactions as the server's routes.
+struct CliServices
+{
+    explicit CliServices(const QString &databaseUrl)
+        : config([&] {
+            ServerConfig c;
+            c.databaseUrl = databaseUrl;
+            return c;
+        }())
+        , services(config, keyCache, usage)
+    {
+        services.store().migrate(config.clock->now());
+    }
+    ServerConfig config;
+    KeyCache keyCache;
+    UsageRecorder usage;
+    Services services;
+};
+
+// A service's refusal in the CLI's words: a field's problem names the option ("--email must be
+// an email address such as ada@example.com"; the password comes from standard input).
+int failWith(const ServiceError &error)
+{
+    if (error.fields().isEmpty())
+        return fail(error.detail());
+    QStringList problems;
+    for (const FieldError &field : error.fields()) {
+        problems.append(field.field == u"password"
+                            ? QStringLiteral("the password %1").arg(field.message)
+                            : QStringLiteral("--%1 %2").arg(field.field, field.message));
+    }
+    return fail(problems.join(QStringLiteral("; ")));
+}
+
+// Where CLI changes come from in the audit trail.
+const QString cliAddress = QStringLiteral("cli");
+
 int orgAdd(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -248,18 +304,14 @@ int orgAdd(const QStringList &arguments)
     const QCommandLineOption database = databaseOption();
     parser.addOptions({name, database});
     parser.process(arguments);
-    const NameCheck check = checkName(parser.value(name));
-    if (!check.ok() || check.normalized.isEmpty())
-        return fail(
-            QStringLiteral("--name is required and %1")
-                .arg(check.ok() ? QStringLiteral("must not be empty") : describe(check.problem)));
     try {
-        Store store(parser.value(database));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        store.migrate(now);
-        const Organization organization = store.createOrganization(check.normalized, now);
+        CliServices cli(parser.value(database));
+        const Organization organization =
+            cli.services.organizations.create(parser.value(name), cliAddress);
         out() << organization.id << Qt::endl;
         return 0;
+    } catch (const ServiceError &error) {
+        return failWith(error);
     } catch (const StoreError &error) {
         return fail(QString::fromStdString(error.what()));
     }
@@ -290,41 +342,17 @@ int userAdd(const QStringList &arguments)
     const std::optional<Role> parsedRole = roleFromWire(parser.value(role));
     if (!parsedRole)
         return fail(QStringLiteral("--role must be owner, admin or member"));
-    const QString emailText = parser.value(email).trimmed();
-    if (parser.value(org).isEmpty() || emailText.count(u'@') != 1 || emailText.size() > 254)
-        return fail(QStringLiteral("--org and a valid --email are required (see user add --help)"));
+    if (parser.value(org).isEmpty())
+        return fail(QStringLiteral("--org is required (see user add --help)"));
     try {
-        Store store(parser.value(database));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        store.migrate(now);
-        if (!store.organization(parser.value(org)))
-            return fail(QStringLiteral("no organization with id %1").arg(parser.value(org)));
-        std::optional<User> user;
-        if (const auto existing = store.userByEmail(emailText)) {
-            user = existing->user;
-        } else {
-            const NameCheck check = checkName(parser.value(name));
-            if (!check.ok() || check.normalized.isEmpty())
-                return fail(QStringLiteral("--name is required for a new user and %1")
-                                .arg(check.ok() ? QStringLiteral("must not be empty")
-                                                : describe(check.problem)));
-            const QString password = readPassword();
-            if (password.size() < 12 || password.size() > 1024)
-                return fail(QStringLiteral("the password must be 12 to 1024 characters long"));
-            user = store.createUser(emailText, check.normalized,
-                                    crypto::hashPassword(password.toUtf8(), crypto::ScryptCost {}),
-                                    now);
-        }
-        store.addMembership(parser.value(org), user->id, *parsedRole, now);
-        store.audit({QStringLiteral("membership.add"),
-                     {},
-                     parser.value(org),
-                     user->id,
-                     QStringLiteral("cli"),
-                     QStringLiteral("success")},
-                    now);
-        out() << user->id << Qt::endl;
+        CliServices cli(parser.value(database));
+        const AccountService::AddedMember added = cli.services.accounts.addMember(
+            {parser.value(org), parser.value(email), parser.value(name), *parsedRole},
+            readPassword, cliAddress);
+        out() << added.user.id << Qt::endl;
         return 0;
+    } catch (const ServiceError &error) {
+        return failWith(error);
     } catch (const StoreError &error) {
         return fail(QString::fromStdString(error.what()));
     }

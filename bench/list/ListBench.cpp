@@ -23,7 +23,7 @@ namespace {
 constexpr int keyCount = 100'000;
 constexpr int runs = 25;
 
-http::Response call(const KeyDeskServer &server, const QByteArray &method,
+http::Response call(KeyDeskServer &server, const QByteArray &method,
                     const QString &pathAndQuery, const QByteArray &token,
                     const QByteArray &body = {})
 {
@@ -36,7 +36,7 @@ http::Response call(const KeyDeskServer &server, const QByteArray &method,
     request.headers = {{"Authorization", "Bearer " + token}};
     request.body = body;
     request.peer = QHostAddress::LocalHost;
-    return server.router().dispatch(request);
+    return server.dispatch(request);
 }
 
 double medianMs(const std::function<void()> &work)

@@ -1,5 +1,9 @@
 #include "StrictJson.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
 namespace keydesk {
 
 namespace {
@@ -145,13 +149,19 @@ private:
             ++m_pos;
             return true;
         }
+        QSet<QString> names; // of this object: a repeated member is ambiguous (DESIGN §3b)
         while (true) {
             skipSpace();
             if (isObject) {
                 if (peek() != '"')
                     return fail("a member name was expected");
+                const qsizetype nameStart = m_pos;
                 if (!string())
                     return false;
+                const QString name = memberName(m_text.sliced(nameStart, m_pos - nameStart));
+                if (names.contains(name))
+                    return fail("a member name appears twice in one object");
+                names.insert(name);
                 skipSpace();
                 if (peek() != ':')
                     return fail("':' was expected");
@@ -171,6 +181,18 @@ private:
             }
             return fail(isObject ? "',' or '}' was expected" : "',' or ']' was expected");
         }
+    }
+
+    // A member name as the application will see it: "n\u0061me" is "name".
+    static QString memberName(QByteArrayView quoted)
+    {
+        const QByteArrayView inner = quoted.sliced(1, quoted.size() - 2);
+        if (!inner.contains('\\'))
+            return QString::fromUtf8(inner);
+        return QJsonDocument::fromJson("[" + quoted.toByteArray() + "]")
+            .array()
+            .at(0)
+            .toString();
     }
 
     QByteArrayView m_text;

@@ -1,69 +1,50 @@
 // GET /v1/verify: the call every service makes with a key in x-api-key.
 
-#include "ApiContext.h"
+#include "ProblemMapping.h"
+#include "RequestReading.h"
 #include "Routes.h"
 
-#include "KeyFormat.h"
 #include "Rfc3339.h"
-#include "UsageRecorder.h"
-#include "crypto/Crypto.h"
-#include "http/Router.h"
+#include "service/ServiceError.h"
+#include "service/Services.h"
 
-namespace keydesk {
+namespace keydesk::api {
 
-using http::ApiError;
+using http::Lane;
 using http::Request;
 
 namespace {
-ApiError rejected(const char *code, const QString &detail)
+
+// A credential header sent more than once could be read two ways: refused as an invalid key
+// (DESIGN §3b), never resolved to one of the values.
+QByteArray credentialHeader(const Request &request, const char *name)
 {
-    return ApiError(401, code, detail).withHeader("WWW-Authenticate", "ApiKey");
+    if (request.headerCount(name) > 1) {
+        throw ServiceError(ErrorCode::invalidKey,
+                           QStringLiteral("Send %1 once.").arg(QLatin1String(name)));
+    }
+    return request.header(name).trimmed();
 }
+
 } // namespace
 
-void addVerifyRoutes(http::Router &router, ApiContext &context)
+void addVerifyRoutes(http::Router &router)
 {
-    router.add(
-        "GET", QStringLiteral("/v1/verify"),
-        [&context](const Request &request, const QStringList &) {
-            const QByteArray secret = request.header("x-api-key").trimmed();
-            const QString organizationId =
-                QString::fromUtf8(request.header("x-organization-id").trimmed());
-            if (secret.isEmpty() || organizationId.isEmpty()) {
-                throw rejected(
-                    ErrorCode::missingKey,
-                    QStringLiteral(
-                        "Send the key in x-api-key and the organization id in x-organization-id."));
-            }
-            const QString invalid =
-                QStringLiteral("The API key is not valid for this organization.");
-            // The checksum turns away mistyped and made-up keys before any database work.
-            if (!KeyFormat::isWellFormed(secret))
-                throw rejected(ErrorCode::invalidKey, invalid);
-
-            const QByteArray hash = crypto::sha256Hex(secret);
-            const std::optional<KeyCredentials> key = context.store.credentials(hash);
-            if (!key || !crypto::constantTimeEquals(key->keyHash, hash)
-                || key->organizationId != organizationId)
-                throw rejected(ErrorCode::invalidKey, invalid);
-            if (key->revokedAt.isValid())
-                throw rejected(ErrorCode::revokedKey,
-                               QStringLiteral("The API key has been revoked."));
-            const QDateTime now = context.now();
-            if (isExpiredAt(key->expiresAt, now))
-                throw rejected(ErrorCode::expiredKey, QStringLiteral("The API key has expired."));
-
-            context.usage.record(key->id, now);
-            return http::jsonResponse(
-                200,
-                QJsonObject {
-                    {QStringLiteral("valid"), true},
-                    {QStringLiteral("key_id"), key->id},
-                    {QStringLiteral("organization_id"), key->organizationId},
-                    {QStringLiteral("access"), toWire(key->access)},
-                    {QStringLiteral("expires_at"), instantToJson(key->expiresAt)},
-                });
-        });
+    addRoute(router, "GET", QStringLiteral("/v1/verify"), Lane::Serving,
+             [](Services &services, const Request &request, const QStringList &) {
+                 const QByteArray secret = credentialHeader(request, "x-api-key");
+                 const QString organizationId =
+                     QString::fromUtf8(credentialHeader(request, "x-organization-id"));
+                 const KeyCredentials key = services.verifier.verify(secret, organizationId);
+                 return http::jsonResponse(
+                     200, QJsonObject {
+                              {QStringLiteral("valid"), true},
+                              {QStringLiteral("key_id"), key.id},
+                              {QStringLiteral("organization_id"), key.organizationId},
+                              {QStringLiteral("access"), toWire(key.access)},
+                              {QStringLiteral("expires_at"), instantToJson(key.expiresAt)},
+                          });
+             });
 }
 
-} // namespace keydesk
+} // namespace keydesk::api

@@ -13,6 +13,13 @@ QByteArray Request::header(QByteArrayView name) const
     return {};
 }
 
+qsizetype Request::headerCount(QByteArrayView name) const
+{
+    return std::count_if(headers.cbegin(), headers.cend(), [name](const Header &header) {
+        return header.first.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
 Response jsonResponse(int status, const QJsonObject &body)
 {
     return {status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), {}};
@@ -37,11 +44,37 @@ Response problemResponse(int status, const char *code, const QString &detail,
     return problemResponse(Problem {status, QString::fromLatin1(code), {}, detail, errors});
 }
 
-Response ApiError::response() const
+QByteArray serialize(const Response &response, bool answersHead, bool closing)
 {
-    Response response = problemResponse(m_problem);
-    response.headers += m_headers;
-    return response;
+    QByteArray bytes;
+    bytes.reserve(256 + response.body.size());
+    bytes += "HTTP/1.1 ";
+    bytes += QByteArray::number(response.status);
+    bytes += ' ';
+    bytes += reasonPhrase(response.status).toLatin1();
+    bytes += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+    if (!response.contentType.isEmpty()) {
+        bytes += "Content-Type: ";
+        bytes += response.contentType;
+        bytes += "\r\n";
+    }
+    for (const Header &header : response.headers) {
+        bytes += header.first;
+        bytes += ": ";
+        bytes += header.second;
+        bytes += "\r\n";
+    }
+    if (response.status != 204) {
+        bytes += "Content-Length: ";
+        bytes += QByteArray::number(response.body.size());
+        bytes += "\r\n";
+    }
+    if (closing)
+        bytes += "Connection: close\r\n";
+    bytes += "\r\n";
+    if (!answersHead && response.status != 204)
+        bytes += response.body;
+    return bytes;
 }
 
 } // namespace keydesk::http

@@ -1,14 +1,23 @@
 #include "HttpFrontend.h"
 
+#include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
-#include <QHttpServerResponse>
-#include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <QQueue>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
+
+#include <cerrno>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "keydesk.http")
 
@@ -16,104 +25,20 @@ namespace keydesk::http {
 
 namespace {
 
-// Far above the 64 KiB body limit, which the handlers enforce exactly with a 413; past this the
+// Far above the 64 KiB body limit, which the router enforces exactly with a 413; past this the
 // guard answers 413 itself and closes, so that a client cannot make Qt buffer without bound.
 constexpr qint64 maxRequestBytes = 1024 * 1024;
 // An idle keep-alive connection, a stalled TLS handshake or a request that never completes is
 // closed after this long.
 constexpr int idleTimeoutMs = 30'000;
+// Requests a client may send ahead (pipelining) while an answer is pending; more is abuse.
+constexpr qsizetype maxQueuedRequests = 16;
 
 bool isKnownMethod(QByteArrayView token)
 {
     static constexpr QByteArrayView known[] = {"GET",     "PUT",   "DELETE",  "POST", "HEAD",
                                                "OPTIONS", "PATCH", "CONNECT", "TRACE"};
     return std::find(std::begin(known), std::end(known), token) != std::end(known);
-}
-
-QByteArray rawProblem(int status, const char *code, const QString &detail)
-{
-    const Problem problem {status, QString::fromLatin1(code), {}, detail, {}};
-    const QByteArray body = QJsonDocument(problem.toJson()).toJson(QJsonDocument::Compact);
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status).toLatin1()
-        + "\r\nContent-Type: application/problem+json\r\nContent-Length: "
-        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-}
-
-// Qt HttpServer 6.4 trap (DESIGN §4): its parser drops a request whose method token it does not
-// know ("FOO", lowercase "get") without answering and leaves the socket open for good; and it
-// buffers a request body of any size. This guard sees every byte first (its readyRead slot is
-// connected before Qt's) and answers those cases itself, then closes the connection. It also
-// closes connections that stay idle.
-class ConnectionGuard final : public QObject
-{
-    // Q_OBJECT: findChild<ConnectionGuard *> needs the type's own meta-object.
-    Q_OBJECT
-public:
-    explicit ConnectionGuard(QTcpSocket *socket)
-        : QObject(socket)
-        , m_socket(socket)
-    {
-        m_idle.setSingleShot(true);
-        m_idle.setInterval(idleTimeoutMs);
-        connect(&m_idle, &QTimer::timeout, m_socket, &QTcpSocket::abort);
-        connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::inspect);
-        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] { m_idle.start(); });
-        m_idle.start();
-    }
-
-    void responseWritten()
-    {
-        m_atRequestStart = true;
-        m_requestBytes = 0;
-    }
-    bool rejected() const { return m_rejected; }
-
-private:
-    void inspect()
-    {
-        m_idle.start();
-        if (m_rejected) {
-            m_socket->readAll(); // drain: nothing more of this connection is parsed
-            return;
-        }
-        m_requestBytes += m_socket->bytesAvailable();
-        if (m_atRequestStart) {
-            const QByteArray head = m_socket->peek(16);
-            const qsizetype space = head.indexOf(' ');
-            if (space < 0 && head.size() < 16)
-                return; // the method token is not complete yet
-            if (space < 0 || !isKnownMethod(QByteArrayView(head).first(space))) {
-                reject(501, ErrorCode::notImplemented,
-                       QStringLiteral("The request method is not supported."));
-                return;
-            }
-            m_atRequestStart = false;
-        }
-        if (m_requestBytes > maxRequestBytes) {
-            reject(413, ErrorCode::payloadTooLarge,
-                   QStringLiteral("The request body must not exceed 65536 bytes."));
-        }
-    }
-
-    void reject(int status, const char *code, const QString &detail)
-    {
-        m_rejected = true;
-        qCInfo(lcHttp, "- - %d (connection closed by guard)", status);
-        m_socket->readAll();
-        m_socket->write(rawProblem(status, code, detail));
-        m_socket->disconnectFromHost();
-    }
-
-    QTcpSocket *m_socket;
-    QTimer m_idle;
-    qint64 m_requestBytes = 0;
-    bool m_atRequestStart = true;
-    bool m_rejected = false;
-};
-
-ConnectionGuard *guardOf(QTcpSocket *socket)
-{
-    return socket->findChild<ConnectionGuard *>(QString(), Qt::FindDirectChildrenOnly);
 }
 
 QByteArray methodName(QHttpServerRequest::Method method)
@@ -159,11 +84,203 @@ QByteArray loggablePath(const QString &path)
 
 } // namespace
 
-GuardedTcpServer::GuardedTcpServer(QObject *parent)
+// One per connection, a child of its socket (so it goes when the socket goes). It sees every
+// byte first (its readyRead slot is connected before Qt's) for the Qt HttpServer 6.4 traps of
+// DESIGN §4: the parser drops a request whose method token it does not know ("FOO", lowercase
+// "get") without answering and leaves the socket open for good, and it buffers a request body of
+// any size. The guard answers those itself and closes. It also closes idle connections, and
+// keeps the connection's requests in order while an answer is pending.
+class ConnectionGuard final : public QObject
+{
+    // Q_OBJECT: findChild<ConnectionGuard *> needs the type's own meta-object.
+    Q_OBJECT
+public:
+    ConnectionGuard(QTcpSocket *socket, HttpFrontend *frontend)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_frontend(frontend)
+    {
+        m_frontend->m_connections.fetch_add(1, std::memory_order_relaxed);
+        m_idle.setSingleShot(true);
+        m_idle.setInterval(idleTimeoutMs);
+        connect(&m_idle, &QTimer::timeout, m_socket, &QTcpSocket::abort);
+        connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::inspect);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] { m_idle.start(); });
+        m_idle.start();
+    }
+    ~ConnectionGuard() override
+    {
+        m_frontend->m_connections.fetch_sub(1, std::memory_order_relaxed);
+        if (m_busy)
+            m_frontend->m_pending.fetch_sub(1, std::memory_order_relaxed);
+        m_frontend->m_pending.fetch_sub(int(m_queued.size()), std::memory_order_relaxed);
+    }
+
+    static ConnectionGuard *of(QTcpSocket *socket)
+    {
+        return socket->findChild<ConnectionGuard *>(QString(), Qt::FindDirectChildrenOnly);
+    }
+
+    bool rejected() const { return m_rejected; }
+    bool busy() const { return m_busy; }
+
+    // A complete request from Qt's parser: started now, or queued behind the pending answer.
+    void received(const Request &request)
+    {
+        m_atRequestStart = true;
+        m_requestBytes = 0;
+        if (m_busy && m_queued.size() >= maxQueuedRequests) {
+            reject(429, ErrorCode::tooManyAttempts,
+                   QStringLiteral("Too many requests sent ahead of their answers."));
+            return;
+        }
+        m_frontend->m_pending.fetch_add(1, std::memory_order_relaxed);
+        if (m_busy)
+            m_queued.enqueue(request);
+        else
+            begin(request);
+    }
+
+    // Writes `response` (for `request`), then starts the next queued request, if any.
+    void answer(const Request &request, const Response &response, qint64 elapsedNs)
+    {
+        m_busy = false;
+        m_frontend->m_pending.fetch_sub(1, std::memory_order_relaxed);
+        // Qt HttpServer 6.4 keeps the connection open whatever the client asked; honour "close".
+        const bool closing = m_frontend->m_draining
+            || request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+        m_socket->write(serialize(response, request.method == "HEAD", closing));
+        qCInfo(lcHttp, "%s %s %d %.1f ms", request.method.constData(),
+               loggablePath(request.path).constData(), response.status,
+               double(elapsedNs) / 1e6);
+        if (closing) {
+            dropQueued();
+            m_socket->disconnectFromHost();
+            return;
+        }
+        if (!m_queued.isEmpty())
+            begin(m_queued.dequeue());
+    }
+
+    // Drain: an idle connection closes now, a busy one after its answer (answer() sees
+    // m_draining).
+    void drain()
+    {
+        if (!m_busy) {
+            dropQueued();
+            m_socket->disconnectFromHost();
+        }
+    }
+
+private:
+    void begin(const Request &request)
+    {
+        m_busy = true;
+        m_frontend->start(this, request);
+    }
+
+    void dropQueued()
+    {
+        m_frontend->m_pending.fetch_sub(int(m_queued.size()), std::memory_order_relaxed);
+        m_queued.clear();
+    }
+
+    void inspect()
+    {
+        m_idle.start();
+        if (m_rejected) {
+            m_socket->readAll(); // drain: nothing more of this connection is parsed
+            return;
+        }
+        m_requestBytes += m_socket->bytesAvailable();
+        if (m_atRequestStart) {
+            const QByteArray head = m_socket->peek(16);
+            const qsizetype space = head.indexOf(' ');
+            if (space < 0 && head.size() < 16)
+                return; // the method token is not complete yet
+            if (space < 0 || !isKnownMethod(QByteArrayView(head).first(space))) {
+                reject(501, ErrorCode::notImplemented,
+                       QStringLiteral("The request method is not supported."));
+                return;
+            }
+            m_atRequestStart = false;
+        }
+        if (m_requestBytes > maxRequestBytes) {
+            reject(413, ErrorCode::payloadTooLarge,
+                   QStringLiteral("The request body must not exceed 65536 bytes."));
+        }
+    }
+
+    void reject(int status, const char *code, const QString &detail)
+    {
+        m_rejected = true;
+        qCInfo(lcHttp, "- - %d (connection closed by guard)", status);
+        m_socket->readAll();
+        if (!m_busy) // else the pending answer's bytes would be cut; just close
+            m_socket->write(serialize(problemResponse(status, code, detail), false, true));
+        dropQueued();
+        m_socket->disconnectFromHost();
+    }
+
+    QTcpSocket *m_socket;
+    HttpFrontend *m_frontend;
+    QTimer m_idle;
+    qint64 m_requestBytes = 0;
+    bool m_atRequestStart = true;
+    bool m_rejected = false;
+    bool m_busy = false;
+    QQueue<Request> m_queued;
+};
+
+SharedPortListener::SharedPortListener(QObject *parent)
     : QTcpServer(parent)
 { }
 
-void GuardedTcpServer::incomingConnection(qintptr descriptor)
+bool SharedPortListener::listenShared(const QHostAddress &address, quint16 port, QString *error)
+{
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol
+        || address == QHostAddress(QHostAddress::Any);
+    const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        return false;
+    }
+    const int on = 1;
+    const int off = 0;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+    sockaddr_storage storage {};
+    socklen_t length = 0;
+    if (v6) {
+        // QHostAddress::Any ("every address") is dual-stack, as with QTcpServer::listen; a
+        // given IPv6 address, "::" included, is IPv6 only.
+        const bool dualStack = address == QHostAddress(QHostAddress::Any);
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dualStack ? &off : &on, sizeof on);
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = dualStack ? Q_IPV6ADDR {} : address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, bytes.c, sizeof bytes.c);
+        in6->sin6_scope_id = address.scopeId().toUInt();
+        length = sizeof(sockaddr_in6);
+    } else {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0
+        || ::listen(fd, SOMAXCONN) != 0 || !setSocketDescriptor(fd)) {
+        *error = errorString().isEmpty() ? QString::fromLocal8Bit(std::strerror(errno))
+                                         : errorString();
+        ::close(fd);
+        return false;
+    }
+    return true;
+}
+
+void SharedPortListener::incomingConnection(qintptr descriptor)
 {
     QTcpSocket *socket = nullptr;
     if (m_tls) {
@@ -174,42 +291,54 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         socket = new QTcpSocket(this);
     }
     if (!socket->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
         delete socket;
         return;
     }
-    new ConnectionGuard(socket); // before Qt connects its own readyRead slot
+    new ConnectionGuard(socket, qobject_cast<HttpFrontend *>(parent())); // before Qt's readyRead slot
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(socket))
         tlsSocket->startServerEncryption();
     addPendingConnection(socket);
 }
 
-HttpFrontend::HttpFrontend(const Router &router, QObject *parent)
+HttpFrontend::HttpFrontend(Handler handler, QObject *parent)
     : QAbstractHttpServer(parent)
-    , m_router(router)
+    , m_handler(std::move(handler))
 { }
 
-quint16 HttpFrontend::listenOn(const QHostAddress &address, quint16 port, QString *error)
+quint16 HttpFrontend::listenShared(const QHostAddress &address, quint16 port,
+                                   const std::optional<QSslConfiguration> &tls, QString *error)
 {
-    auto *server = new GuardedTcpServer(this);
-    if (m_tls)
-        server->setTls(*m_tls);
-    if (!server->listen(address, port)) {
-        *error = server->errorString();
-        delete server;
+    auto *listener = new SharedPortListener(this);
+    if (tls)
+        listener->setTls(*tls);
+    if (!listener->listenShared(address, port, error)) {
+        delete listener;
         return 0;
     }
-    bind(server);
-    return server->serverPort();
+    m_listener = listener;
+    bind(m_listener);
+    return m_listener->serverPort();
+}
+
+void HttpFrontend::drain()
+{
+    m_draining = true;
+    if (!m_listener)
+        return;
+    m_listener->close();
+    for (QTcpSocket *socket : m_listener->findChildren<QTcpSocket *>(QString(),
+                                                                    Qt::FindDirectChildrenOnly)) {
+        if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+            guard->drain();
+    }
 }
 
 bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    QElapsedTimer timer;
-    timer.start();
-    ConnectionGuard *guard = guardOf(socket);
-    if (guard && guard->rejected())
+    ConnectionGuard *guard = ConnectionGuard::of(socket);
+    if (!guard || guard->rejected())
         return true;
-
     Request ours;
     ours.method = methodName(request.method());
     const QUrl url = request.url();
@@ -218,31 +347,28 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     ours.headers = request.headers();
     ours.body = request.body();
     ours.peer = request.remoteAddress();
-
-    const Response response = m_router.dispatch(ours);
-
-    const auto status = static_cast<QHttpServerResponder::StatusCode>(response.status);
-    // A HEAD answer must not carry a body: a keep-alive client would read it as the next answer.
-    const bool bodyless =
-        (response.body.isEmpty() && response.contentType.isEmpty()) || ours.method == "HEAD";
-    QHttpServerResponse answer = bodyless
-        ? QHttpServerResponse(status)
-        : QHttpServerResponse(response.contentType, response.body, status);
-    // Answers may carry secrets (a new key, a session token): no cache may keep them.
-    answer.addHeader("Cache-Control", "no-store");
-    answer.addHeader("X-Content-Type-Options", "nosniff");
-    for (const Header &header : response.headers)
-        answer.addHeader(header.first, header.second);
-    answer.write(makeResponder(request, socket));
-    if (guard)
-        guard->responseWritten();
-    // Qt HttpServer 6.4 keeps the connection open whatever the client asked; honour "close".
-    if (ours.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0)
-        socket->disconnectFromHost();
-
-    qCInfo(lcHttp, "%s %s %d %.1f ms", ours.method.constData(), loggablePath(ours.path).constData(),
-           response.status, double(timer.nsecsElapsed()) / 1e6);
+    guard->received(ours);
     return true;
+}
+
+void HttpFrontend::start(ConnectionGuard *guard, const Request &request)
+{
+    if (m_draining) {
+        guard->answer(request,
+                      problemResponse(503, ErrorCode::internalError,
+                                      QStringLiteral("The server is shutting down.")),
+                      0);
+        return;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    // The guard may be gone (client left) by the time a worker answers: QPointer says so, and
+    // then there is nobody to write to. This is what keeps the 6.4 responder crash impossible.
+    m_handler(request, [guard = QPointer<ConnectionGuard>(guard), request,
+                        timer](const Response &response) {
+        if (guard)
+            guard->answer(request, response, timer.nsecsElapsed());
+    });
 }
 
 void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

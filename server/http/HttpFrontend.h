@@ -1,25 +1,32 @@
 #pragma once
 
-#include "Router.h"
+#include "Http.h"
 
 #include <QAbstractHttpServer>
-#include <QElapsedTimer>
-#include <QHostAddress>
 #include <QSslConfiguration>
 #include <QTcpServer>
 
+#include <atomic>
+#include <functional>
 #include <optional>
 
 namespace keydesk::http {
 
-// Accepts connections, wraps them in TLS when configured, and guards them against the ways
-// Qt HttpServer 6.4 can leave a connection hanging (see ConnectionGuard in the .cpp).
-class GuardedTcpServer final : public QTcpServer
+// One serving thread's listening socket. Every serving thread listens on the same address and
+// port with SO_REUSEPORT (socket(7)), and the kernel spreads new connections across them, so a
+// connection is read and answered on the thread that accepted it. (Qt 6.4 trap: handing an
+// accepted socket to another thread's QAbstractHttpServer needs a QTcpServer there that does not
+// listen, and Qt then warns "called while not listening" on every connection.)
+// Wraps connections in TLS when configured.
+class SharedPortListener final : public QTcpServer
 {
     Q_OBJECT
 public:
-    explicit GuardedTcpServer(QObject *parent = nullptr);
+    explicit SharedPortListener(QObject *parent = nullptr);
     void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
+    // Listens on `address`:`port` beside the other threads' listeners (port 0: a free port,
+    // for the first one). False with the reason in `error`.
+    bool listenShared(const QHostAddress &address, quint16 port, QString *error);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -28,25 +35,47 @@ private:
     std::optional<QSslConfiguration> m_tls;
 };
 
-// The HTTP front: turns Qt's requests into our Request, lets the Router answer, writes the
-// Response synchronously (DESIGN §4: never hold a responder in 6.4) and logs one line per request.
+// The HTTP front of one serving thread: Qt HttpServer parses each request, we turn it into our
+// Request and hand it to `handler` with a Reply. The reply may come at once or later (a worker
+// finished), but always on this thread. Answers are written by us (http::serialize), never
+// through a held QHttpServerResponder: in Qt 6.4 one written after its client left crashes
+// (DESIGN §4); ours checks that the connection is still there. A connection's answers keep the
+// order of its requests: a request that arrives while the previous answer is pending waits.
+// Logs one line per request.
 class HttpFrontend final : public QAbstractHttpServer
 {
     Q_OBJECT
 public:
-    explicit HttpFrontend(const Router &router, QObject *parent = nullptr);
+    // Call at most once, on this thread. Writes the answer if the client is still connected.
+    using Reply = std::function<void(const Response &)>;
+    using Handler = std::function<void(const Request &, Reply)>;
 
-    void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
-    // 0 and a message in `error` when the address cannot be bound.
-    quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
+    explicit HttpFrontend(Handler handler, QObject *parent = nullptr);
+
+    // Starts listening (see SharedPortListener); the bound port, or 0 and a message in `error`.
+    quint16 listenShared(const QHostAddress &address, quint16 port,
+                         const std::optional<QSslConfiguration> &tls, QString *error);
+    // Open connections (any thread may ask).
+    int connectionCount() const { return m_connections.load(std::memory_order_relaxed); }
+    // Requests read but not yet answered (any thread may ask).
+    int pendingCount() const { return m_pending.load(std::memory_order_relaxed); }
+    // Graceful stop (SIGTERM): stops listening; idle connections close now, busy ones after
+    // their answer; no new request is started.
+    void drain();
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    const Router &m_router;
-    std::optional<QSslConfiguration> m_tls;
+    friend class ConnectionGuard;
+    void start(class ConnectionGuard *guard, const Request &request);
+
+    Handler m_handler;
+    SharedPortListener *m_listener = nullptr;
+    bool m_draining = false;
+    std::atomic<int> m_connections {0};
+    std::atomic<int> m_pending {0};
 };
 
 } // namespace keydesk::http

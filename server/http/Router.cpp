@@ -9,10 +9,10 @@ Q_LOGGING_CATEGORY(lcRouter, "keydesk.router")
 
 namespace keydesk::http {
 
-void Router::add(QByteArray method, QString pattern, Handler handler)
+void Router::add(QByteArray method, QString pattern, Lane lane, Handler handler)
 {
-    m_routes.push_back(
-        {std::move(method), pattern.split(u'/', Qt::SkipEmptyParts), std::move(handler)});
+    m_routes.push_back({std::move(method), pattern.split(u'/', Qt::SkipEmptyParts), lane,
+                        std::move(handler)});
 }
 
 bool Router::matches(const Route &route, const QStringList &segments, QStringList *params)
@@ -29,12 +29,14 @@ bool Router::matches(const Route &route, const QStringList &segments, QStringLis
     return true;
 }
 
-Response Router::dispatch(const Request &request) const
+Router::Match Router::match(const Request &request) const
 {
+    Match result;
     if (request.body.size() > maxBodyBytes) {
-        return problemResponse(
+        result.response = problemResponse(
             413, ErrorCode::payloadTooLarge,
             QStringLiteral("The request body must not exceed %1 bytes.").arg(maxBodyBytes));
+        return result;
     }
     // A path is a sequence of non-empty segments: "//v1" or "/v1/" are not our routes.
     // Split before decoding, so that an encoded slash (%2F) stays inside its segment.
@@ -42,43 +44,66 @@ Response Router::dispatch(const Request &request) const
     if (segments.size() < 2 || !segments.first().isEmpty()
         || std::any_of(segments.begin() + 1, segments.end(),
                        [](const QString &s) { return s.isEmpty(); })) {
-        return problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+        result.response =
+            problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+        return result;
     }
     QStringList wanted;
     for (qsizetype i = 1; i < segments.size(); ++i)
         wanted.append(QUrl::fromPercentEncoding(segments.at(i).toUtf8()));
 
     QByteArrayList allowed;
-    QStringList params;
     for (const Route &route : m_routes) {
-        if (!matches(route, wanted, &params))
+        if (!matches(route, wanted, &result.params))
             continue;
         if (route.method != request.method) {
             allowed.append(route.method);
             continue;
         }
-        try {
-            return route.handler(request, params);
-        } catch (const ApiError &error) {
-            return error.response();
-        } catch (const std::exception &error) {
-            // Storage failures and the like: the client did nothing wrong, so no detail from
-            // inside leaks out; the operator's log has it.
-            qCCritical(lcRouter, "%s %s failed: %s", request.method.constData(),
-                       qUtf8Printable(route.segments.join(u'/')), error.what());
-            return problemResponse(
-                503, ErrorCode::internalError,
-                QStringLiteral("The service is temporarily unavailable. Try again shortly."));
-        }
+        result.route = &route;
+        return result;
     }
+    result.params.clear();
     if (!allowed.isEmpty()) {
-        Response response = problemResponse(405, ErrorCode::methodNotAllowed,
-                                            QStringLiteral("This resource does not support %1.")
-                                                .arg(QString::fromLatin1(request.method)));
-        response.headers.append({"Allow", allowed.join(", ")});
-        return response;
+        result.response = problemResponse(405, ErrorCode::methodNotAllowed,
+                                          QStringLiteral("This resource does not support %1.")
+                                              .arg(QString::fromLatin1(request.method)));
+        result.response.headers.append({"Allow", allowed.join(", ")});
+        return result;
     }
-    return problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+    result.response =
+        problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
+    return result;
+}
+
+Response Router::run(const Match &match, Services &services, const Request &request) const
+{
+    if (!match.route)
+        return match.response;
+    try {
+        return match.route->handler(services, request, match.params);
+    } catch (const std::exception &error) {
+        // Storage failures and the like: the client did nothing wrong, so no detail from
+        // inside leaks out; the operator's log has it.
+        qCCritical(lcRouter, "%s %s failed: %s", request.method.constData(),
+                   qUtf8Printable(match.route->segments.join(u'/')), error.what());
+        return problemResponse(
+            503, ErrorCode::internalError,
+            QStringLiteral("The service is temporarily unavailable. Try again shortly."));
+    } catch (...) {
+        // Nothing else should arrive here (api/ maps ServiceError); if it does, the client
+        // still gets an answer and the process lives on.
+        qCCritical(lcRouter, "%s %s failed with an unexpected exception",
+                   request.method.constData(), qUtf8Printable(match.route->segments.join(u'/')));
+        return problemResponse(
+            503, ErrorCode::internalError,
+            QStringLiteral("The service is temporarily unavailable. Try again shortly."));
+    }
+}
+
+Response Router::dispatch(Services &services, const Request &request) const
+{
+    return run(match(request), services, request);
 }
 
 } // namespace keydesk::http

@@ -89,6 +89,14 @@ const std::vector<Migration> &migrations()
          {
              QStringLiteral("ALTER TABLE api_keys ALTER COLUMN id TYPE TEXT COLLATE \"C\""),
          }},
+        // DESIGN §3b names the key actions "key.*"; the first version wrote "api_key.*".
+        {3,
+         "audit actions of API keys named key.create, key.rename, key.revoke, key.reissue",
+         {
+             QStringLiteral("UPDATE audit_events SET action = 'key.' || substr(action, 9)"
+                            " WHERE substr(action, 1, 8) = 'api_key.'"),
+         },
+         {}},
     };
     return list;
 }

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
@@ -42,11 +43,6 @@ const QStringList defaultPostgresOptions {
     QStringLiteral("keepalives_count=3"),
     QStringLiteral("options='-c client_min_messages=warning'"),
 };
-
-QString newId(const char *prefix)
-{
-    return QString::fromLatin1(prefix + KeyFormat::randomBase62(20));
-}
 
 QVariant textOrNull(const QString &text)
 {
@@ -269,9 +265,9 @@ Store::Store(const QString &url)
             QDir().mkpath(QFileInfo(path).absolutePath());
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
         m_db.setDatabaseName(path);
-        // Wait rather than fail when another connection (a `keydesk-server user add` while the
-        // server runs) holds the write lock for a moment.
-        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        // Wait rather than fail when another connection (another thread, or a `keydesk-server
+        // user add` while the server runs) holds the write lock for a moment.
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
         m_description = QStringLiteral("SQLite at %1").arg(QFileInfo(path).absoluteFilePath());
     } else if (url.startsWith(u"postgresql://") || url.startsWith(u"postgres://")) {
         if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
@@ -396,15 +392,28 @@ void Store::reconnect()
     qCInfo(lcStore, "reconnected to the %s", qUtf8Printable(m_description));
 }
 
+bool Store::beginOnce()
+{
+    if (m_dialect == Dialect::PostgreSQL)
+        return m_db.transaction();
+    // SQLite's plain BEGIN is deferred: a transaction that reads before it writes asks for the
+    // write lock only at its first write, and when another connection wrote meanwhile SQLite
+    // refuses the upgrade at once (SQLITE_BUSY, "database is locked") without waiting for the
+    // busy timeout. A revoke failing that way left a key valid. IMMEDIATE takes the write lock
+    // up front, so the transaction waits for its turn instead. (Every transaction here writes.)
+    QSqlQuery query(m_db);
+    return query.exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
+
 void Store::begin()
 {
     ensureConnected();
-    bool begun = m_db.transaction();
+    bool begun = beginOnce();
     // BEGIN is the first statement of a request's transaction and changes nothing: when it finds
     // the connection dead, starting over on a new one is safe.
     if (!begun && connectionLost()) {
         reconnect();
-        begun = m_db.transaction();
+        begun = beginOnce();
     }
     if (!begun)
         throw StoreError("cannot begin a transaction: " + m_db.lastError().text().toStdString());
@@ -415,14 +424,26 @@ void Store::commit()
 {
     // On failure the transaction stays marked as open: inTransaction() rolls it back, which
     // SQLite needs after a failed COMMIT (SQLITE_BUSY leaves the transaction open).
-    if (!m_db.commit())
+    if (m_dialect == Dialect::SQLite) {
+        // Begun with a statement of our own (beginOnce), so ended with one: QSqlDatabase's
+        // commit() only works for transactions it began itself.
+        QSqlQuery query(m_db);
+        if (!query.exec(QStringLiteral("COMMIT")))
+            throw StoreError("cannot commit: " + query.lastError().text().toStdString());
+    } else if (!m_db.commit()) {
         throw StoreError("cannot commit: " + m_db.lastError().text().toStdString());
+    }
     m_inTransaction = false;
 }
 
 void Store::rollback()
 {
     m_inTransaction = false;
+    if (m_dialect == Dialect::SQLite) {
+        QSqlQuery query(m_db);
+        query.exec(QStringLiteral("ROLLBACK"));
+        return;
+    }
     // On a lost connection the server has rolled back already; QPSQL would only warn.
     if (!connectionLost())
         m_db.rollback();
@@ -459,6 +480,26 @@ int Store::schemaVersion()
     return query.next() ? query.value(0).toInt() : 0;
 }
 
+int Store::latestSchemaVersion()
+{
+    return migrations().back().version;
+}
+
+QString Store::notReadyReason()
+{
+    try {
+        const int version = schemaVersion();
+        if (version != latestSchemaVersion()) {
+            return QStringLiteral("the database schema is at version %1, this server's is %2")
+                .arg(version)
+                .arg(latestSchemaVersion());
+        }
+        return {};
+    } catch (const StoreError &error) {
+        return QString::fromUtf8(error.what());
+    }
+}
+
 QList<int> Store::migrate(const QDateTime &now)
 {
     return inTransaction([&] {
@@ -474,6 +515,16 @@ QList<int> Store::migrate(const QDateTime &now)
                            " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
                            " applied_at BIGINT NOT NULL)"));
         const int current = schemaVersion();
+        if (current > latestSchemaVersion()) {
+            throw StoreError(
+                QStringLiteral("the database schema is at version %1, newer than this "
+                               "keydesk-server's (%2): a newer keydesk-server has used this "
+                               "database. Run that version (or newer), or restore a backup made "
+                               "for this one; nothing was changed.")
+                    .arg(current)
+                    .arg(latestSchemaVersion())
+                    .toStdString());
+        }
         QList<int> applied;
         for (const Migration &migration : migrations()) {
             if (migration.version <= current)
@@ -497,15 +548,59 @@ QList<int> Store::migrate(const QDateTime &now)
     });
 }
 
-Organization Store::createOrganization(const QString &name, const QDateTime &now)
+void Store::insertOrganization(const Organization &organization)
 {
-    Organization organization {newId("org_"), name, now};
     prepare(QStringLiteral("INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)"))
         .bind(organization.id)
-        .bind(name)
-        .bind(now.toMSecsSinceEpoch())
+        .bind(organization.name)
+        .bind(organization.createdAt.toMSecsSinceEpoch())
         .exec();
-    return organization;
+}
+
+bool Store::subscribeToChanges(std::function<void(const QString &payload)> onChange)
+{
+    QSqlDriver *driver = m_db.driver();
+    if (m_dialect != Dialect::PostgreSQL || !driver->hasFeature(QSqlDriver::EventNotifications))
+        return false;
+    if (!driver->subscribeToNotification(QString::fromLatin1(changeChannel))) {
+        qCWarning(lcStore, "cannot LISTEN on %s: %s", changeChannel,
+                  qUtf8Printable(driver->lastError().text()));
+        return false;
+    }
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+                     [onChange = std::move(onChange)](const QString &, QSqlDriver::NotificationSource,
+                                                      const QVariant &payload) {
+                         onChange(payload.toString());
+                     });
+    return true;
+}
+
+bool Store::ping()
+{
+    if (connectionLost())
+        return false;
+    QSqlQuery query(m_db);
+    return query.exec(QStringLiteral("SELECT 1"));
+}
+
+void Store::publishKeyChange(const QString &keyId)
+{
+    if (m_dialect == Dialect::PostgreSQL) {
+        prepare(QStringLiteral("SELECT pg_notify(?, ?)"))
+            .bind(QString::fromLatin1(changeChannel))
+            .bind(QLatin1String(keyChangePrefix) + keyId)
+            .exec();
+    }
+}
+
+void Store::publishOrganizationChange(const QString &organizationId)
+{
+    if (m_dialect == Dialect::PostgreSQL) {
+        prepare(QStringLiteral("SELECT pg_notify(?, ?)"))
+            .bind(QString::fromLatin1(changeChannel))
+            .bind(QLatin1String(organizationChangePrefix) + organizationId)
+            .exec();
+    }
 }
 
 std::optional<Organization> Store::organization(const QString &id)
@@ -528,26 +623,22 @@ bool Store::deleteOrganization(const QString &id)
     return query.rowsAffected() > 0;
 }
 
-std::optional<User> Store::createUser(const QString &email, const QString &name,
-                                      const QByteArray &passwordHash, const QDateTime &now)
+bool Store::insertUser(const User &user, const QByteArray &passwordHash, const QDateTime &now)
 {
     // One statement rather than a check and an insert: with several instances two sign-ups for
     // one address can run at once, and the second must see "taken", not a unique violation.
     // (PostgreSQL makes it wait for the first transaction and then skip the row.)
-    User user {newId("usr_"), name, email.trimmed()};
     Query insert = prepare(
         QStringLiteral("INSERT INTO users (id, email, email_key, name, password_hash, created_at)"
                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING"));
     insert.bind(user.id)
         .bind(user.email)
-        .bind(emailKey(email))
-        .bind(name)
+        .bind(emailKey(user.email))
+        .bind(user.name)
         .bind(QString::fromLatin1(passwordHash))
         .bind(now.toMSecsSinceEpoch())
         .exec();
-    if (insert.rowsAffected() != 1)
-        return std::nullopt;
-    return user;
+    return insert.rowsAffected() == 1;
 }
 
 std::optional<StoredUser> Store::userByEmail(const QString &email)
@@ -890,12 +981,24 @@ void Store::clearLoginFailures(const QString &emailKey)
     prepare(QStringLiteral("DELETE FROM login_failures WHERE email_key = ?")).bind(emailKey).exec();
 }
 
+void Store::clampLoginFailures(const QString &emailKey, const QString &clientAddress,
+                               qint64 nowMs)
+{
+    prepare(QStringLiteral("UPDATE login_failures SET occurred_at = ?"
+                           " WHERE (email_key = ? OR client_address = ?) AND occurred_at > ?"))
+        .bind(nowMs)
+        .bind(emailKey)
+        .bind(clientAddress)
+        .bind(nowMs)
+        .exec();
+}
+
 void Store::audit(const AuditEvent &event, const QDateTime &now)
 {
     prepare(QStringLiteral(
                 "INSERT INTO audit_events (id, occurred_at, action, outcome, actor_user_id,"
                 " organization_id, target_id, client_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-        .bind(newId("evt_"))
+        .bind(event.id)
         .bind(now.toMSecsSinceEpoch())
         .bind(event.action)
         .bind(event.outcome)

@@ -13,6 +13,7 @@
 #include <QVariant>
 #include <unordered_map>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -70,7 +71,8 @@ struct IdempotencyRecord
 
 struct AuditEvent
 {
-    QString action; // "api_key.create", "session.create", …
+    QString id; // evt_…, minted by the AuditLog
+    QString action; // "key.create", "session.create", … (service/AuditLog.h)
     QString actorUserId;
     QString organizationId;
     QString targetId;
@@ -80,14 +82,24 @@ struct AuditEvent
 
 // Everything the server keeps, behind prepared statements on one named Qt SQL connection.
 // SQLite (WAL) by default; the SQL is kept to what SQLite and PostgreSQL share, with the few
-// differences switched on `dialect()`. Not thread-safe: one Store per thread.
-// Several server instances may share one PostgreSQL database: nothing is cached here, so a
-// revocation or deletion through one instance holds for every other at its next query.
+// differences switched on `dialect()`. Not thread-safe: one Store per thread, made on it.
+// Nothing is cached here; changes that other instances must hear of at once (a revocation) are
+// announced with publish*Change() inside the transaction, delivered on commit (PostgreSQL
+// NOTIFY on `changeChannel`; storage/ChangeListener hears them).
+// Transactions take the write lock first (SQLite: BEGIN IMMEDIATE), so that a concurrent writer
+// (another thread, the CLI) makes them wait, up to busyTimeoutMs, instead of failing.
 class Store final
 {
     Q_DISABLE_COPY_MOVE(Store)
 public:
     enum class Dialect { SQLite, PostgreSQL };
+
+    // PostgreSQL NOTIFY channel and payloads ("key:key_…", "organization:org_…").
+    static constexpr auto changeChannel = "keydesk_changes";
+    static constexpr auto keyChangePrefix = "key:";
+    static constexpr auto organizationChangePrefix = "organization:";
+    // How long a SQLite write waits for another connection's write lock before giving up.
+    static constexpr int busyTimeoutMs = 30'000;
 
     // `url` is "sqlite:PATH" or "postgresql://user:pass@host:port/db[?libpq-option=value&…]"
     // (e.g. ?sslmode=verify-full). Throws StoreError with a message fit for an operator when the
@@ -100,17 +112,34 @@ public:
 
     // Brings the schema to the newest version; returns the versions applied. Safe when several
     // instances start at once on one PostgreSQL database: one migrates, the others wait for it
-    // and find nothing left to do.
+    // and find nothing left to do. Throws StoreError, saying what to do, when the database's
+    // schema is newer than this binary's (DESIGN §4: an older binary never touches it).
     QList<int> migrate(const QDateTime &now);
     int schemaVersion();
+    // The newest schema version this binary knows (Migrations.cpp).
+    static int latestSchemaVersion();
+    // GET /v1/ready: empty when the database answers and its schema is this binary's, else why
+    // not (for the operator). Never throws.
+    QString notReadyReason();
+
+    // PostgreSQL: LISTEN on changeChannel; `onChange` gets each payload, on this thread's event
+    // loop. False (with the reason in the log) when it could not subscribe.
+    bool subscribeToChanges(std::function<void(const QString &payload)> onChange);
+    // Cheap (no round trip): false once the connection is known to be lost.
+    bool connectionAlive() const { return !connectionLost(); }
+    // One round trip: false when the database does not answer.
+    bool ping();
+
+    // Announces, on commit, that a key's or an organization's keys may have stopped verifying.
+    void publishKeyChange(const QString &keyId);
+    void publishOrganizationChange(const QString &organizationId);
 
     // Organizations, users, memberships
-    Organization createOrganization(const QString &name, const QDateTime &now);
+    void insertOrganization(const Organization &organization);
     std::optional<Organization> organization(const QString &id);
     bool deleteOrganization(const QString &id);
-    // nullopt when the email is taken (also when another instance takes it at the same moment).
-    std::optional<User> createUser(const QString &email, const QString &name,
-                                   const QByteArray &passwordHash, const QDateTime &now);
+    // False when the email is taken (also when another instance takes it at the same moment).
+    bool insertUser(const User &user, const QByteArray &passwordHash, const QDateTime &now);
     std::optional<StoredUser> userByEmail(const QString &email);
     void addMembership(const QString &organizationId, const QString &userId, Role role,
                        const QDateTime &now);
@@ -154,6 +183,8 @@ public:
     QList<qint64> loginFailuresForEmail(const QString &emailKey, qint64 sinceMs);
     QList<qint64> loginFailuresForAddress(const QString &clientAddress, qint64 sinceMs);
     void clearLoginFailures(const QString &emailKey);
+    // Failures of this email or address dated after `nowMs` are moved to `nowMs`.
+    void clampLoginFailures(const QString &emailKey, const QString &clientAddress, qint64 nowMs);
 
     void audit(const AuditEvent &event, const QDateTime &now);
     qint64 auditCount(const QString &action);
@@ -185,6 +216,7 @@ private:
     Query prepare(const QString &sql);
     QList<qint64> loginFailures(const QString &column, const QString &value, qint64 sinceMs);
     bool connectionDead();
+    bool beginOnce();
     void executeSchemaStatement(const QString &sql);
     void begin();
     void commit();

@@ -697,9 +697,9 @@ void TestApiKeys::auditRecordsKeyChanges()
     client.del(keyPath(owner.organizationId, id));
     client.del(keyPath(owner.organizationId, id)); // no change, no second record
     server.onServerThread([](KeyDeskServer &s) {
-        QCOMPARE(s.store().auditCount(QStringLiteral("api_key.create")), 1);
-        QCOMPARE(s.store().auditCount(QStringLiteral("api_key.rename")), 1);
-        QCOMPARE(s.store().auditCount(QStringLiteral("api_key.revoke")), 1);
+        QCOMPARE(s.store().auditCount(QStringLiteral("key.create")), 1);
+        QCOMPARE(s.store().auditCount(QStringLiteral("key.rename")), 1);
+        QCOMPARE(s.store().auditCount(QStringLiteral("key.revoke")), 1);
     });
 }
 

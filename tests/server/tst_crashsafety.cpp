@@ -870,10 +870,10 @@ private:
              "s.user_id)"},
             {"keys without their create audit event (half a create)",
              "SELECT COUNT(*) FROM api_keys k WHERE NOT EXISTS"
-             " (SELECT 1 FROM audit_events e WHERE e.action = 'api_key.create' AND e.target_id = "
+             " (SELECT 1 FROM audit_events e WHERE e.action = 'key.create' AND e.target_id = "
              "k.id)"},
             {"create audit events without their key (half a create)",
-             "SELECT COUNT(*) FROM audit_events e WHERE e.action = 'api_key.create' AND NOT EXISTS"
+             "SELECT COUNT(*) FROM audit_events e WHERE e.action = 'key.create' AND NOT EXISTS"
              " (SELECT 1 FROM api_keys k WHERE k.id = e.target_id)"},
             {"idempotency records without their key (half a create)",
              "SELECT COUNT(*) FROM idempotency_keys i WHERE NOT EXISTS (SELECT 1 FROM api_keys k "
@@ -883,14 +883,14 @@ private:
              "WHERE i.api_key_id = k.id)"},
             {"revoked keys without their revoke audit event (half a revoke)",
              "SELECT COUNT(*) FROM api_keys k WHERE k.revoked_at IS NOT NULL AND NOT EXISTS"
-             " (SELECT 1 FROM audit_events e WHERE e.action = 'api_key.revoke' AND e.target_id = "
+             " (SELECT 1 FROM audit_events e WHERE e.action = 'key.revoke' AND e.target_id = "
              "k.id)"},
             {"revoke audit events of a key that is not revoked (half a revoke)",
-             "SELECT COUNT(*) FROM audit_events e WHERE e.action = 'api_key.revoke' AND NOT EXISTS"
+             "SELECT COUNT(*) FROM audit_events e WHERE e.action = 'key.revoke' AND NOT EXISTS"
              " (SELECT 1 FROM api_keys k WHERE k.id = e.target_id AND k.revoked_at IS NOT NULL)"},
             {"keys revoked more than once",
              "SELECT COUNT(*) FROM (SELECT target_id FROM audit_events WHERE action = "
-             "'api_key.revoke'"
+             "'key.revoke'"
              " GROUP BY target_id HAVING COUNT(*) > 1) twice"},
             {"duplicate key hashes", "SELECT COUNT(*) - COUNT(DISTINCT key_hash) FROM api_keys"},
             {"malformed key hashes", "SELECT COUNT(*) FROM api_keys WHERE length(key_hash) <> 64"},
@@ -922,7 +922,7 @@ private:
             const qint64 events = db.number(
                 QStringLiteral(
                     "SELECT COUNT(*) FROM audit_events e JOIN api_keys k ON k.id = e.target_id"
-                    " WHERE e.action = 'api_key.create' AND k.name = ?"),
+                    " WHERE e.action = 'key.create' AND k.name = ?"),
                 {pending.name});
             require((keys == 0 && records == 0 && events == 0)
                         || (keys == 1 && records == 1 && events == 1),

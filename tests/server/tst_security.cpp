@@ -343,8 +343,8 @@ QByteArray snapshot(TestServer &server, const World &world)
     read(world.memberSnapshotToken, world.acme);
     read(world.betaSnapshotToken, world.beta);
     server.onServerThread([&state](KeyDeskServer &s) {
-        for (const char *action : {"signup", "api_key.create", "api_key.reissue", "api_key.rename",
-                                   "api_key.revoke", "organization.delete"}) {
+        for (const char *action : {"signup", "key.create", "key.reissue", "key.rename",
+                                   "key.revoke", "organization.delete"}) {
             state += action + QByteArrayLiteral(": ")
                 + QByteArray::number(s.store().auditCount(QString::fromLatin1(action))) + '\n';
         }

@@ -1,6 +1,7 @@
 #include "TestServer.h"
 
 #include "KeyDeskServer.h"
+#include "service/Services.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -209,11 +210,11 @@ User TestServer::addUser(const QString &organizationId, const QString &email, co
 {
     User user;
     onServerThread([&](KeyDeskServer &server) {
-        const QDateTime now = m_clock.now();
-        user = *server.store().createUser(
-            email, name, crypto::hashPassword(password.toUtf8(), server.config().passwordCost),
-            now);
-        server.store().addMembership(organizationId, user.id, role, now);
+        user = server.services()
+                   .accounts
+                   .addMember({organizationId, email, name, role}, [&] { return password; },
+                              QStringLiteral("test"))
+                   .user;
     });
     return user;
 }
@@ -231,7 +232,7 @@ void TestServer::stop()
 
 void TestServer::flushUsage()
 {
-    onServerThread([](KeyDeskServer &server) { server.usage().flush(); });
+    onServerThread([](KeyDeskServer &server) { server.flushUsage(); });
 }
 
 QStringList TestServer::capturedLog()
