@@ -2,11 +2,30 @@
 
 namespace keydesk {
 
+namespace {
+
+// Code points that show as nothing: white space and Unicode's Default_Ignorable_Code_Point
+// (DerivedCoreProperties.txt; zero-width spaces and joiners, BOM, soft hyphen, variation
+// selectors, Hangul fillers, tags …), which QChar does not expose.
+bool isInvisible(char32_t c)
+{
+    return QChar::isSpace(c) || c == 0x00AD || c == 0x034F || c == 0x061C
+        || (c >= 0x115F && c <= 0x1160) || (c >= 0x17B4 && c <= 0x17B5)
+        || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F)
+        || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0x3164
+        || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0
+        || (c >= 0xFFF0 && c <= 0xFFF8) || (c >= 0x1BCA0 && c <= 0x1BCA3)
+        || (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
+}
+
+} // namespace
+
 NameCheck checkName(const QString &raw)
 {
     NameCheck check;
     check.normalized = raw.trimmed();
     int codePoints = 0;
+    bool allInvisible = true;
     const QString &name = check.normalized;
     for (qsizetype i = 0; i < name.size(); ++i) {
         const QChar c = name.at(i);
@@ -27,10 +46,16 @@ NameCheck checkName(const QString &raw)
             check.problem = NameProblem::BidiOverride;
             return check;
         }
+        allInvisible = allInvisible && isInvisible(codePoint);
         ++codePoints;
     }
     if (codePoints > maxNameLength)
         check.problem = NameProblem::TooLong;
+    // DESIGN §3b: a name made only of invisible characters counts as empty. Kept, it would be a
+    // key (or organization) that every list shows with a blank name, indistinguishable from
+    // another such one; trimmed() only removes white space, not "\u200b".
+    else if (allInvisible)
+        check.normalized.clear();
     return check;
 }
 

@@ -15,12 +15,19 @@
 
 #include <algorithm>
 
-
 Q_LOGGING_CATEGORY(lcServer, "keydesk.server")
 
 namespace keydesk {
 
 namespace {
+
+// After the grace, how long the answers of the jobs that outlasted it get to leave: one turn of
+// their thread's event loop each, unless a client does not read.
+constexpr int lastAnswersMs = 500;
+
+// Three heartbeats (ChangeListener::tickInterval) fit in it, so one late heartbeat does not send
+// every verify to the database; it stays under DESIGN §3b's 50 ms.
+constexpr std::chrono::milliseconds confirmationWindow {45};
 
 int threadsOrCores(int wanted)
 {
@@ -52,7 +59,8 @@ QString tlsConfiguration(const ServerConfig &config, std::optional<QSslConfigura
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
     configuration.setLocalCertificateChain(chain);
     configuration.setPrivateKey(key);
-    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    configuration.setPeerVerifyMode(
+        QSslSocket::VerifyNone); // clients are not asked for certificates
     configuration.setProtocol(QSsl::TlsV1_2OrLater);
     *tls = configuration;
     return {};
@@ -84,6 +92,13 @@ KeyDeskServer::KeyDeskServer(const ServerConfig &config, QObject *parent)
                 [this](const QString &id) { m_keyCache.invalidateOrganization(id); });
         connect(m_changes, &ChangeListener::channelUp, this,
                 [this](bool up) { m_keyCache.setTrusted(up); });
+        // A revocation's answer is sent after its commit; with the window below, no instance
+        // answers from memory for the revoked key later than that + the window (DESIGN §3b:
+        // 50 ms), even when its listener is late.
+        m_keyCache.requireConfirmation(confirmationWindow);
+        connect(
+            m_changes, &ChangeListener::confirmed, this,
+            [this](std::chrono::steady_clock::time_point sentAt) { m_keyCache.confirm(sentAt); });
     }
 }
 
@@ -104,13 +119,13 @@ quint16 KeyDeskServer::listen(QString *error)
             return std::make_unique<Services>(m_config, m_keyCache, m_usage);
         };
         if (!m_workers)
-            m_workers = std::make_unique<WorkerPool>(threadsOrCores(m_config.workerThreads),
-                                                     makeServices);
+            m_workers =
+                std::make_unique<WorkerPool>(threadsOrCores(m_config.workerThreads), makeServices);
         const int serving = threadsOrCores(m_config.servingThreads);
         while (int(m_servingThreads.size()) < serving) {
-            m_servingThreads.push_back(std::make_unique<ServingThread>(
-                int(m_servingThreads.size()), m_config, m_keyCache, m_usage, m_router,
-                *m_workers, tls));
+            m_servingThreads.push_back(
+                std::make_unique<ServingThread>(int(m_servingThreads.size()), m_config, m_keyCache,
+                                                m_usage, m_router, *m_workers, tls));
         }
     } catch (const std::exception &failure) {
         *error = QString::fromUtf8(failure.what());
@@ -151,15 +166,27 @@ void KeyDeskServer::shutdown()
     m_stopped = true;
     for (const auto &thread : m_servingThreads)
         thread->drain(); // stops listening: new connections are refused from here on
-    // In-flight requests finish: wait until no serving thread has one, or the grace is over.
+    // In-flight requests finish and their answers leave: wait until no serving thread has a
+    // connection left (drain closes idle ones at once, busy ones once their answer is out), or
+    // the grace is over. Waiting for "no request pending" was not enough: a request counts as
+    // answered once its answer is queued on the socket, which sends it on a later turn of its
+    // thread's event loop, and deleting the thread's connections (below) discarded what was
+    // still queued: the client saw its connection close without the answer (tst_serving).
     QDeadlineTimer grace(m_config.shutdownGraceMs);
-    const auto busy = [this] {
+    const auto connected = [this] {
         return std::any_of(m_servingThreads.begin(), m_servingThreads.end(),
-                           [](const auto &thread) { return thread->pendingCount() > 0; });
+                           [](const auto &thread) { return thread->connectionCount() > 0; });
     };
-    while (busy() && !grace.hasExpired())
+    while (connected() && !grace.hasExpired())
         QThread::msleep(5);
-    m_workers.reset(); // finishes posted jobs; their answers reach still-running serving threads
+    // Jobs still queued after the grace answer 503 without running; those running finish. Their
+    // answers reach the still-running serving threads.
+    m_workers.reset();
+    // Jobs that outlasted the grace have just answered: those answers get a last moment to
+    // leave as well.
+    QDeadlineTimer lastAnswers(lastAnswersMs);
+    while (connected() && !lastAnswers.hasExpired())
+        QThread::msleep(5);
     m_servingThreads.clear();
     m_usageTimer.stop();
     flushUsage();

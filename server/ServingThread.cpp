@@ -9,8 +9,8 @@
 namespace keydesk {
 
 ServingThread::ServingThread(int index, const ServerConfig &config, KeyCache &keyCache,
-                             UsageRecorder &usage, const http::Router &router,
-                             WorkerPool &workers, std::optional<QSslConfiguration> tls)
+                             UsageRecorder &usage, const http::Router &router, WorkerPool &workers,
+                             std::optional<QSslConfiguration> tls)
     : m_tls(std::move(tls))
 {
     m_thread.setObjectName(QStringLiteral("keydesk-serve-%1").arg(index));
@@ -28,9 +28,8 @@ ServingThread::ServingThread(int index, const ServerConfig &config, KeyCache &ke
                 return;
             }
             Services *services = m_services.get();
-            const auto handle = [services, &router, &workers,
-                                 home = m_home](const http::Request &request,
-                                                http::HttpFrontend::Reply reply) {
+            const auto handle = [services, &router, &workers, home = m_home](
+                                    const http::Request &request, http::HttpFrontend::Reply reply) {
                 http::Router::Match match = router.match(request);
                 if (!match.route || match.route->lane == http::Lane::Serving) {
                     reply(router.run(match, *services, request));
@@ -40,11 +39,13 @@ ServingThread::ServingThread(int index, const ServerConfig &config, KeyCache &ke
                 // connection it answers, belong to this thread. `home` outlives every job
                 // (KeyDeskServer stops the workers first).
                 workers.post([&router, match = std::move(match), request, reply = std::move(reply),
-                              home](Services &workerServices) {
-                    http::Response response = router.run(match, workerServices, request);
-                    QMetaObject::invokeMethod(home, [reply, response = std::move(response)] {
-                        reply(response);
-                    });
+                              home](Services *workerServices) {
+                    http::Response response = workerServices
+                        ? router.run(match, *workerServices, request)
+                        : http::problemResponse(503, ErrorCode::internalError,
+                                                QStringLiteral("The server is shutting down."));
+                    QMetaObject::invokeMethod(
+                        home, [reply, response = std::move(response)] { reply(response); });
                 });
             };
             m_frontend = new http::HttpFrontend(handle, m_home);

@@ -28,8 +28,8 @@ class ServingThread final
 public:
     // Starts the thread and builds its parts on it; throws StoreError when its database
     // connection cannot be opened.
-    ServingThread(int index, const ServerConfig &config, KeyCache &keyCache,
-                  UsageRecorder &usage, const http::Router &router, WorkerPool &workers,
+    ServingThread(int index, const ServerConfig &config, KeyCache &keyCache, UsageRecorder &usage,
+                  const http::Router &router, WorkerPool &workers,
                   std::optional<QSslConfiguration> tls);
     ~ServingThread();
     ServingThread(const ServingThread &) = delete;

@@ -14,7 +14,7 @@ namespace keydesk {
 namespace {
 // Linux schedules threads by their own nice value: +10 weighs about a tenth of a serving thread
 // when both want the CPU (CFS weights, sched(7)).
-constexpr int workerNiceness = 10;
+constexpr int workerNiceness = 19;
 } // namespace
 
 WorkerPool::WorkerPool(int threads, const ServicesFactory &makeServices)
@@ -75,6 +75,7 @@ void WorkerPool::run(const ServicesFactory &makeServices, std::promise<QString> 
     started.set_value({});
     while (true) {
         Job job;
+        bool stopping = false;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
@@ -82,8 +83,9 @@ void WorkerPool::run(const ServicesFactory &makeServices, std::promise<QString> 
                 return; // stopping, and nothing left
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
+            stopping = m_stopping;
         }
-        job(*services);
+        job(stopping ? nullptr : services.get());
     }
 }
 

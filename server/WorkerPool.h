@@ -23,11 +23,14 @@ class WorkerPool final
 {
 public:
     using ServicesFactory = std::function<std::unique_ptr<Services>()>;
-    using Job = std::function<void(Services &)>;
+    // Runs with the thread's services; with nullptr when the pool is stopping before the job
+    // started: then it must only answer (a 503), so that a graceful stop is not held up by a
+    // queue of scrypt hashes (DESIGN §4: exit within 5 s).
+    using Job = std::function<void(Services *)>;
 
     // Throws StoreError (with the first thread's message) when a thread cannot open the database.
     WorkerPool(int threads, const ServicesFactory &makeServices);
-    // Finishes every job posted so far, then joins the threads.
+    // Jobs already running finish; jobs not yet started run with nullptr; then joins.
     ~WorkerPool();
     WorkerPool(const WorkerPool &) = delete;
     WorkerPool &operator=(const WorkerPool &) = delete;

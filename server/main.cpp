@@ -201,8 +201,8 @@ int serve(QCoreApplication &app, const QStringList &arguments)
         bool ok = false;
         config.servingThreads = parser.value(threads).toInt(&ok);
         if (!ok || config.servingThreads < 1 || config.servingThreads > maxThreads)
-            return fail(QStringLiteral("--threads expects a whole number from 1 to %1")
-                            .arg(maxThreads));
+            return fail(
+                QStringLiteral("--threads expects a whole number from 1 to %1").arg(maxThreads));
     }
 
     try {
@@ -215,7 +215,8 @@ int serve(QCoreApplication &app, const QStringList &arguments)
         const QString host = config.address.protocol() == QAbstractSocket::IPv6Protocol
             ? QStringLiteral("[%1]").arg(config.address.toString())
             : config.address.toString();
-        err() << "keydesk-server " << KEYDESK_VERSION << ": " << server.services().store().description()
+        err() << "keydesk-server " << KEYDESK_VERSION << ": "
+              << server.services().store().description()
               << (config.allowSignup ? ", sign-up enabled" : ", sign-up disabled") << Qt::endl;
         err() << "listening on " << (tls ? "https" : "http") << "://" << host << ':' << port
               << Qt::endl;
@@ -347,8 +348,8 @@ int userAdd(const QStringList &arguments)
     try {
         CliServices cli(parser.value(database));
         const AccountService::AddedMember added = cli.services.accounts.addMember(
-            {parser.value(org), parser.value(email), parser.value(name), *parsedRole},
-            readPassword, cliAddress);
+            {parser.value(org), parser.value(email), parser.value(name), *parsedRole}, readPassword,
+            cliAddress);
         out() << added.user.id << Qt::endl;
         return 0;
     } catch (const ServiceError &error) {

@@ -44,8 +44,9 @@ KeyListQuery listQuery(const Request &request)
         bool ok = false;
         query.limit = limit.toInt(&ok);
         if (!ok || query.limit < 1 || query.limit > KeyService::maxPageSize)
-            errors.add(QStringLiteral("limit"), QStringLiteral("must be a whole number from 1 to %1")
-                                                    .arg(KeyService::maxPageSize));
+            errors.add(
+                QStringLiteral("limit"),
+                QStringLiteral("must be a whole number from 1 to %1").arg(KeyService::maxPageSize));
     }
     if (const QString cursor = queryValue(request, "cursor", errors); !cursor.isEmpty()) {
         query.after = ListCursor::decode(cursor);
@@ -55,8 +56,9 @@ KeyListQuery listQuery(const Request &request)
     }
     query.search = queryValue(request, "q", errors).trimmed();
     if (query.search.size() > KeyService::maxSearchLength)
-        errors.add(QStringLiteral("q"), QStringLiteral("must be at most %1 characters")
-                                            .arg(KeyService::maxSearchLength));
+        errors.add(
+            QStringLiteral("q"),
+            QStringLiteral("must be at most %1 characters").arg(KeyService::maxSearchLength));
     errors.throwIfAny();
     return query;
 }
@@ -86,8 +88,9 @@ QString idempotencyKey(const Request &request, FieldErrors &errors)
 http::Response createdResponse(const CreatedKey &created, const QDateTime &now)
 {
     return http::jsonResponse(
-        201, QJsonObject {{QStringLiteral("api_key"), created.key.toJson(now)},
-                          {QStringLiteral("secret"), QString::fromLatin1(created.secret)}});
+        201,
+        QJsonObject {{QStringLiteral("api_key"), created.key.toJson(now)},
+                     {QStringLiteral("secret"), QString::fromLatin1(created.secret)}});
 }
 
 } // namespace
@@ -105,42 +108,41 @@ void addKeyRoutes(http::Router &router)
                  QJsonArray items;
                  for (const ApiKey &key : page.items)
                      items.append(key.toJson(now));
-                 return http::jsonResponse(
-                     200, QJsonObject {
-                              {QStringLiteral("items"), items},
-                              {QStringLiteral("next_cursor"),
-                               page.next ? QJsonValue(page.next->encode())
-                                         : QJsonValue(QJsonValue::Null)},
-                          });
+                 return http::jsonResponse(200,
+                                           QJsonObject {
+                                               {QStringLiteral("items"), items},
+                                               {QStringLiteral("next_cursor"),
+                                                page.next ? QJsonValue(page.next->encode())
+                                                          : QJsonValue(QJsonValue::Null)},
+                                           });
              });
 
-    addRoute(
-        router, "POST", collection, Lane::Serving,
-        [](Services &services, const Request &request, const QStringList &params) {
-            const Caller caller = requireCaller(services, request);
-            JsonBody body(request);
-            NewKeyRequest newKey;
-            newKey.name = body.optionalString(QStringLiteral("name"));
-            KeyService::checkedName(newKey.name, body.errors()); // reported with the rest
-            const QString expiration = body.requiredString(QStringLiteral("expiration"));
-            if (const std::optional<Expiration> parsed = expirationFromWire(expiration))
-                newKey.expiration = *parsed;
-            else if (!expiration.isNull())
-                body.errors().add(QStringLiteral("expiration"),
-                                  QStringLiteral("must be one of two_weeks, one_month, "
-                                                 "three_months, six_months, one_year, never"));
-            const QString access = body.optionalString(QStringLiteral("access"));
-            if (const std::optional<Access> parsed =
-                    access.isNull() ? Access::Full : accessFromWire(access))
-                newKey.access = *parsed;
-            else
-                body.errors().add(QStringLiteral("access"),
-                                  QStringLiteral("must be full or read_only"));
-            newKey.idempotencyKey = idempotencyKey(request, body.errors());
-            body.finish();
-            const CreatedKey created = services.keys.create(caller, params.at(0), newKey);
-            return createdResponse(created, services.context.now());
-        });
+    addRoute(router, "POST", collection, Lane::Serving,
+             [](Services &services, const Request &request, const QStringList &params) {
+                 const Caller caller = requireCaller(services, request);
+                 JsonBody body(request);
+                 NewKeyRequest newKey;
+                 newKey.name = body.optionalString(QStringLiteral("name"));
+                 KeyService::checkedName(newKey.name, body.errors()); // reported with the rest
+                 const QString expiration = body.requiredString(QStringLiteral("expiration"));
+                 if (const std::optional<Expiration> parsed = expirationFromWire(expiration))
+                     newKey.expiration = *parsed;
+                 else if (!expiration.isNull())
+                     body.errors().add(QStringLiteral("expiration"),
+                                       QStringLiteral("must be one of two_weeks, one_month, "
+                                                      "three_months, six_months, one_year, never"));
+                 const QString access = body.optionalString(QStringLiteral("access"));
+                 if (const std::optional<Access> parsed =
+                         access.isNull() ? Access::Full : accessFromWire(access))
+                     newKey.access = *parsed;
+                 else
+                     body.errors().add(QStringLiteral("access"),
+                                       QStringLiteral("must be full or read_only"));
+                 newKey.idempotencyKey = idempotencyKey(request, body.errors());
+                 body.finish();
+                 const CreatedKey created = services.keys.create(caller, params.at(0), newKey);
+                 return createdResponse(created, services.context.now());
+             });
 
     addRoute(router, "GET", item, Lane::Serving,
              [](Services &services, const Request &request, const QStringList &params) {
@@ -149,19 +151,20 @@ void addKeyRoutes(http::Router &router)
                  return http::jsonResponse(200, key.toJson(services.context.now()));
              });
 
-    addRoute(router, "PATCH", item, Lane::Serving,
-             [](Services &services, const Request &request, const QStringList &params) {
-                 const Caller caller = requireCaller(services, request);
-                 JsonBody body(request);
-                 if (!body.has(QStringLiteral("name")))
-                     body.errors().add(QStringLiteral("name"),
-                                       QStringLiteral("is required (null or \"\" removes the name)"));
-                 const QString name = body.optionalString(QStringLiteral("name"));
-                 KeyService::checkedName(name, body.errors());
-                 body.finish();
-                 const ApiKey renamed = services.keys.rename(caller, params.at(0), params.at(1), name);
-                 return http::jsonResponse(200, renamed.toJson(services.context.now()));
-             });
+    addRoute(
+        router, "PATCH", item, Lane::Serving,
+        [](Services &services, const Request &request, const QStringList &params) {
+            const Caller caller = requireCaller(services, request);
+            JsonBody body(request);
+            if (!body.has(QStringLiteral("name")))
+                body.errors().add(QStringLiteral("name"),
+                                  QStringLiteral("is required (null or \"\" removes the name)"));
+            const QString name = body.optionalString(QStringLiteral("name"));
+            KeyService::checkedName(name, body.errors());
+            body.finish();
+            const ApiKey renamed = services.keys.rename(caller, params.at(0), params.at(1), name);
+            return http::jsonResponse(200, renamed.toJson(services.context.now()));
+        });
 
     addRoute(router, "DELETE", item, Lane::Serving,
              [](Services &services, const Request &request, const QStringList &params) {

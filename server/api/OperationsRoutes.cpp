@@ -25,19 +25,19 @@ void addOperationsRoutes(http::Router &router)
              });
 
     // Readiness: this thread's database connection answers and the schema is this binary's.
-    addRoute(router, "GET", QStringLiteral("/v1/ready"), Lane::Serving,
-             [](Services &services, const Request &, const QStringList &) {
-                 const QString reason = services.store().notReadyReason();
-                 if (!reason.isEmpty()) {
-                     qCWarning(lcReady, "not ready: %s", qUtf8Printable(reason));
-                     throw ServiceError(ErrorCode::notReady,
-                                        QStringLiteral("The server cannot serve requests yet: "
-                                                       "its database is unavailable or not "
-                                                       "migrated."));
-                 }
-                 return http::jsonResponse(200,
-                                           {{QStringLiteral("status"), QStringLiteral("ready")}});
-             });
+    addRoute(
+        router, "GET", QStringLiteral("/v1/ready"), Lane::Serving,
+        [](Services &services, const Request &, const QStringList &) {
+            const QString reason = services.store().notReadyReason();
+            if (!reason.isEmpty()) {
+                qCWarning(lcReady, "not ready: %s", qUtf8Printable(reason));
+                throw ServiceError(ErrorCode::notReady,
+                                   QStringLiteral("The server cannot serve requests yet: "
+                                                  "its database is unavailable or not "
+                                                  "migrated."));
+            }
+            return http::jsonResponse(200, {{QStringLiteral("status"), QStringLiteral("ready")}});
+        });
 }
 
 void addAllRoutes(http::Router &router)

@@ -16,8 +16,8 @@ void addOrganizationRoutes(http::Router &router)
     const QString item = QStringLiteral("/v1/organizations/{}");
     addRoute(router, "GET", item, Lane::Serving,
              [](Services &services, const Request &request, const QStringList &params) {
-                 const Organization organization = services.organizations.get(
-                     requireCaller(services, request), params.at(0));
+                 const Organization organization =
+                     services.organizations.get(requireCaller(services, request), params.at(0));
                  return http::jsonResponse(200, organization.toJson());
              });
 

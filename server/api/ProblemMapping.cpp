@@ -9,15 +9,24 @@ namespace {
 int statusFor(QByteArrayView code)
 {
     static const QHash<QByteArray, int> statuses {
-        {ErrorCode::validationFailed, 400},  {ErrorCode::unauthenticated, 401},
-        {ErrorCode::invalidCredentials, 401}, {ErrorCode::missingKey, 401},
-        {ErrorCode::invalidKey, 401},        {ErrorCode::expiredKey, 401},
-        {ErrorCode::revokedKey, 401},        {ErrorCode::forbidden, 403},
-        {ErrorCode::signupDisabled, 403},    {ErrorCode::notFound, 404},
-        {ErrorCode::emailTaken, 409},        {ErrorCode::keyRevoked, 409},
-        {ErrorCode::conflict, 409},          {ErrorCode::payloadTooLarge, 413},
-        {ErrorCode::idempotencyMismatch, 422}, {ErrorCode::tooManyAttempts, 429},
-        {ErrorCode::notReady, 503},          {ErrorCode::internalError, 503},
+        {ErrorCode::validationFailed, 400},
+        {ErrorCode::unauthenticated, 401},
+        {ErrorCode::invalidCredentials, 401},
+        {ErrorCode::missingKey, 401},
+        {ErrorCode::invalidKey, 401},
+        {ErrorCode::expiredKey, 401},
+        {ErrorCode::revokedKey, 401},
+        {ErrorCode::forbidden, 403},
+        {ErrorCode::signupDisabled, 403},
+        {ErrorCode::notFound, 404},
+        {ErrorCode::emailTaken, 409},
+        {ErrorCode::keyRevoked, 409},
+        {ErrorCode::conflict, 409},
+        {ErrorCode::payloadTooLarge, 413},
+        {ErrorCode::idempotencyMismatch, 422},
+        {ErrorCode::tooManyAttempts, 429},
+        {ErrorCode::notReady, 503},
+        {ErrorCode::internalError, 503},
     };
     // An unmapped code is a programming error; answer as for a failure inside, not as the
     // client's fault.
@@ -35,9 +44,8 @@ bool isKeyRejection(QByteArrayView code)
 http::Response problemFor(const ServiceError &error)
 {
     const QByteArrayView code(error.code());
-    http::Response response = http::problemResponse(
-        Problem {statusFor(code), QString::fromLatin1(error.code()), {}, error.detail(),
-                 error.fields()});
+    http::Response response = http::problemResponse(Problem {
+        statusFor(code), QString::fromLatin1(error.code()), {}, error.detail(), error.fields()});
     if (code == ErrorCode::unauthenticated)
         response.headers.append(http::Header("WWW-Authenticate", "Bearer"));
     else if (isKeyRejection(code))

@@ -19,7 +19,8 @@ Caller requireCaller(Services &services, const http::Request &request)
             != 0) {
         throw ServiceError(
             ErrorCode::unauthenticated,
-            QStringLiteral("Sign in first: this call needs an Authorization: Bearer session token."));
+            QStringLiteral(
+                "Sign in first: this call needs an Authorization: Bearer session token."));
     }
     return services.sessions.authenticate(authorization.sliced(scheme.size()).trimmed(), address);
 }

@@ -189,10 +189,7 @@ private:
         const QByteArrayView inner = quoted.sliced(1, quoted.size() - 2);
         if (!inner.contains('\\'))
             return QString::fromUtf8(inner);
-        return QJsonDocument::fromJson("[" + quoted.toByteArray() + "]")
-            .array()
-            .at(0)
-            .toString();
+        return QJsonDocument::fromJson("[" + quoted.toByteArray() + "]").array().at(0).toString();
     }
 
     QByteArrayView m_text;

@@ -4,7 +4,7 @@
 #include "RequestReading.h"
 #include "Routes.h"
 
-#include "Rfc3339.h"
+#include "Verification.h"
 #include "service/ServiceError.h"
 #include "service/Services.h"
 
@@ -36,14 +36,8 @@ void addVerifyRoutes(http::Router &router)
                  const QString organizationId =
                      QString::fromUtf8(credentialHeader(request, "x-organization-id"));
                  const KeyCredentials key = services.verifier.verify(secret, organizationId);
-                 return http::jsonResponse(
-                     200, QJsonObject {
-                              {QStringLiteral("valid"), true},
-                              {QStringLiteral("key_id"), key.id},
-                              {QStringLiteral("organization_id"), key.organizationId},
-                              {QStringLiteral("access"), toWire(key.access)},
-                              {QStringLiteral("expires_at"), instantToJson(key.expiresAt)},
-                          });
+                 const Verification answer {key.id, key.organizationId, key.access, key.expiresAt};
+                 return http::Response {200, "application/json", answer.toCompactJson(), {}};
              });
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace keydesk::http {
@@ -56,9 +57,9 @@ public:
     quint16 listenShared(const QHostAddress &address, quint16 port,
                          const std::optional<QSslConfiguration> &tls, QString *error);
     // Open connections (any thread may ask).
-    int connectionCount() const { return m_connections.load(std::memory_order_relaxed); }
+    int connectionCount() const { return m_counters->connections.load(std::memory_order_relaxed); }
     // Requests read but not yet answered (any thread may ask).
-    int pendingCount() const { return m_pending.load(std::memory_order_relaxed); }
+    int pendingCount() const { return m_counters->pending.load(std::memory_order_relaxed); }
     // Graceful stop (SIGTERM): stops listening; idle connections close now, busy ones after
     // their answer; no new request is started.
     void drain();
@@ -71,11 +72,18 @@ private:
     friend class ConnectionGuard;
     void start(class ConnectionGuard *guard, const Request &request);
 
+    // Shared with the connections' guards: Qt deletes them (as children) after this object's
+    // own members are gone.
+    struct Counters
+    {
+        std::atomic<int> connections {0};
+        std::atomic<int> pending {0};
+        bool draining = false; // this thread only
+    };
+
     Handler m_handler;
     SharedPortListener *m_listener = nullptr;
-    bool m_draining = false;
-    std::atomic<int> m_connections {0};
-    std::atomic<int> m_pending {0};
+    std::shared_ptr<Counters> m_counters = std::make_shared<Counters>();
 };
 
 } // namespace keydesk::http

@@ -11,8 +11,8 @@ namespace keydesk::http {
 
 void Router::add(QByteArray method, QString pattern, Lane lane, Handler handler)
 {
-    m_routes.push_back({std::move(method), pattern.split(u'/', Qt::SkipEmptyParts), lane,
-                        std::move(handler)});
+    m_routes.push_back(
+        {std::move(method), pattern.split(u'/', Qt::SkipEmptyParts), lane, std::move(handler)});
 }
 
 bool Router::matches(const Route &route, const QStringList &segments, QStringList *params)
@@ -48,9 +48,11 @@ Router::Match Router::match(const Request &request) const
             problemResponse(404, ErrorCode::notFound, QStringLiteral("No such resource."));
         return result;
     }
-    QStringList wanted;
-    for (qsizetype i = 1; i < segments.size(); ++i)
-        wanted.append(QUrl::fromPercentEncoding(segments.at(i).toUtf8()));
+    QStringList wanted = segments.mid(1);
+    if (request.path.contains(u'%')) {
+        for (QString &segment : wanted)
+            segment = QUrl::fromPercentEncoding(segment.toUtf8());
+    }
 
     QByteArrayList allowed;
     for (const Route &route : m_routes) {

@@ -26,8 +26,7 @@ class Router
 public:
     static constexpr qsizetype maxBodyBytes = 64 * 1024; // 65 536 bytes are still accepted
 
-    using Handler =
-        std::function<Response(Services &, const Request &, const QStringList &params)>;
+    using Handler = std::function<Response(Services &, const Request &, const QStringList &params)>;
 
     struct Route
     {

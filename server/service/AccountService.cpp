@@ -89,8 +89,9 @@ AccountService::AddedMember AccountService::addMember(const NewMemberRequest &re
     errors.throwIfAny();
     Store &store = m_context.store;
     if (!store.organization(request.organizationId)) {
-        throw ServiceError(ErrorCode::notFound,
-                           QStringLiteral("No organization with id %1.").arg(request.organizationId));
+        throw ServiceError(
+            ErrorCode::notFound,
+            QStringLiteral("No organization with id %1.").arg(request.organizationId));
     }
 
     // Who is new is decided before the transaction, so that scrypt runs outside it; should

@@ -44,8 +44,8 @@ public:
         User user;
         bool created = false;
     };
-    AddedMember addMember(const NewMemberRequest &request,
-                          const std::function<QString()> &password, const QString &address);
+    AddedMember addMember(const NewMemberRequest &request, const std::function<QString()> &password,
+                          const QString &address);
 
 private:
     ServiceContext &m_context;

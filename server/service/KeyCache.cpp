@@ -9,13 +9,19 @@ KeyCache::KeyCache(qsizetype capacity, std::chrono::milliseconds maxAge)
 
 std::optional<KeyCredentials> KeyCache::find(const QByteArray &keyHash) const
 {
-    if (!trusted())
+    if (!servable())
         return std::nullopt;
     std::lock_guard lock(m_mutex);
     const auto it = m_byHash.constFind(keyHash);
     if (it == m_byHash.cend() || SteadyClock::now() - it->cachedAt > m_maxAge)
         return std::nullopt;
     return it->credentials;
+}
+
+bool KeyCache::contains(const QByteArray &keyHash) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_byHash.contains(keyHash);
 }
 
 void KeyCache::insert(const KeyCredentials &credentials, quint64 epochBeforeLookup)
@@ -75,6 +81,35 @@ void KeyCache::setTrusted(bool trusted)
     m_byHash.clear();
     m_hashById.clear();
     m_trusted.store(trusted, std::memory_order_release);
+}
+
+void KeyCache::requireConfirmation(std::chrono::milliseconds window)
+{
+    m_confirmationWindowNs.store(std::chrono::nanoseconds(window).count(),
+                                 std::memory_order_release);
+}
+
+void KeyCache::confirm(SteadyClock::time_point sentAt)
+{
+    const qint64 ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(sentAt.time_since_epoch()).count();
+    qint64 previous = m_confirmedAtNs.load(std::memory_order_relaxed);
+    // Monotonic: a late, older confirmation must not move the instant back.
+    while (ns > previous
+           && !m_confirmedAtNs.compare_exchange_weak(previous, ns, std::memory_order_release)) { }
+}
+
+bool KeyCache::servable() const
+{
+    if (!trusted())
+        return false;
+    const qint64 window = m_confirmationWindowNs.load(std::memory_order_acquire);
+    if (window == 0)
+        return true;
+    const qint64 now =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch())
+            .count();
+    return now - m_confirmedAtNs.load(std::memory_order_acquire) <= window;
 }
 
 qsizetype KeyCache::size() const

@@ -26,6 +26,12 @@ namespace keydesk {
 // - While changes from other instances could be missed (the notification channel is down),
 //   setTrusted(false) turns the cache off: every verify asks the database. Turning it on again
 //   clears it, since notifications sent meanwhile are lost.
+// - A channel can also be connected but late (the database or the listening thread stalled).
+//   With requireConfirmation(window), entries are served only while a confirmation is fresh:
+//   confirm(sentAt) says "every change committed before sentAt has been applied here" (the
+//   ChangeListener's heartbeat), and an entry is served at time t only if some confirmation's
+//   sentAt ≥ t − window. A revocation committed before its answer R is then never served past
+//   R + window. Lapses do not clear the cache: late notifications are still applied in order.
 // Expiry needs none of this: the entry keeps expires_at and verification compares it with now.
 // Entries also age out after `maxAge` as a last line of defence, and the cache never holds more
 // than `capacity` keys (it is cleared when full: simple, and a full reload costs one lookup per
@@ -40,7 +46,10 @@ public:
     explicit KeyCache(qsizetype capacity = defaultCapacity,
                       std::chrono::milliseconds maxAge = defaultMaxAge);
 
+    // The entry, when it may be served now (servable()).
     std::optional<KeyCredentials> find(const QByteArray &keyHash) const;
+    // Whether an entry is held, servable now or not (tests, diagnostics).
+    bool contains(const QByteArray &keyHash) const;
     quint64 epoch() const { return m_epoch.load(std::memory_order_acquire); }
     // Keeps `credentials` unless an invalidation happened since `epochBeforeLookup`, or the
     // cache is not trusted.
@@ -52,6 +61,11 @@ public:
 
     void setTrusted(bool trusted);
     bool trusted() const { return m_trusted.load(std::memory_order_acquire); }
+    // See above. Without it (SQLite: one process) entries need no confirmation.
+    void requireConfirmation(std::chrono::milliseconds window);
+    void confirm(std::chrono::steady_clock::time_point sentAt);
+    // Trusted, and confirmed recently enough: find() may answer from memory.
+    bool servable() const;
 
     qsizetype size() const;
 
@@ -71,6 +85,10 @@ private:
     QHash<QString, QByteArray> m_hashById; // guarded by m_mutex
     std::atomic<quint64> m_epoch {0};
     std::atomic<bool> m_trusted {true};
+    // 0: no confirmation needed. Else the window, and the newest confirmed instant, both as
+    // steady_clock nanoseconds.
+    std::atomic<qint64> m_confirmationWindowNs {0};
+    std::atomic<qint64> m_confirmedAtNs {0};
 };
 
 } // namespace keydesk

@@ -129,8 +129,8 @@ ApiKey KeyService::get(const Caller &caller, const QString &organizationId, cons
     return *key;
 }
 
-ApiKey KeyService::rename(const Caller &caller, const QString &organizationId,
-                          const QString &keyId, const QString &name)
+ApiKey KeyService::rename(const Caller &caller, const QString &organizationId, const QString &keyId,
+                          const QString &name)
 {
     m_organizations.requireKeyManager(caller, organizationId);
     const QString normalized = normalizedName(name);
@@ -150,8 +150,7 @@ ApiKey KeyService::rename(const Caller &caller, const QString &organizationId,
     });
 }
 
-ApiKey KeyService::revoke(const Caller &caller, const QString &organizationId,
-                          const QString &keyId)
+ApiKey KeyService::revoke(const Caller &caller, const QString &organizationId, const QString &keyId)
 {
     m_organizations.requireKeyManager(caller, organizationId);
     const QDateTime now = m_context.now();

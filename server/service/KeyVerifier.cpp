@@ -14,7 +14,8 @@ KeyCredentials KeyVerifier::verify(const QByteArray &secret, const QString &orga
     if (secret.isEmpty() || organizationId.isEmpty()) {
         throw ServiceError(
             ErrorCode::missingKey,
-            QStringLiteral("Send the key in x-api-key and the organization id in x-organization-id."));
+            QStringLiteral(
+                "Send the key in x-api-key and the organization id in x-organization-id."));
     }
     const auto invalid = [] {
         return ServiceError(ErrorCode::invalidKey,

@@ -20,7 +20,8 @@ Organization OrganizationService::create(const QString &name, const QString &add
     if (!check.ok())
         throw ServiceError::invalidField(QStringLiteral("name"), describe(check.problem));
     if (check.normalized.isEmpty())
-        throw ServiceError::invalidField(QStringLiteral("name"), QStringLiteral("must not be empty"));
+        throw ServiceError::invalidField(QStringLiteral("name"),
+                                         QStringLiteral("must not be empty"));
     const Organization organization {newId(IdPrefix::organization), check.normalized,
                                      m_context.now()};
     m_context.store.inTransaction([&] {

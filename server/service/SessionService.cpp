@@ -39,11 +39,13 @@ SessionGrant SessionService::signIn(const QString &email, const QString &passwor
 {
     FieldErrors errors;
     if (email.size() > AccountRules::maxEmailLength)
-        errors.add(QStringLiteral("email"),
-                   QStringLiteral("must be at most %1 characters").arg(AccountRules::maxEmailLength));
+        errors.add(
+            QStringLiteral("email"),
+            QStringLiteral("must be at most %1 characters").arg(AccountRules::maxEmailLength));
     if (password.size() > AccountRules::maxPasswordLength)
-        errors.add(QStringLiteral("password"), QStringLiteral("must be at most %1 characters")
-                                                   .arg(AccountRules::maxPasswordLength));
+        errors.add(
+            QStringLiteral("password"),
+            QStringLiteral("must be at most %1 characters").arg(AccountRules::maxPasswordLength));
     errors.throwIfAny();
 
     Store &store = m_context.store;
@@ -62,8 +64,8 @@ SessionGrant SessionService::signIn(const QString &email, const QString &passwor
     if (!stored || !passwordOk) {
         store.inTransaction([&] {
             m_throttle.recordFailure(emailKey, address);
-            m_audit.record(AuditAction::sessionCreate, stored ? stored->user.id : QString(), {},
-                           {}, address, AuditOutcome::invalidCredentials);
+            m_audit.record(AuditAction::sessionCreate, stored ? stored->user.id : QString(), {}, {},
+                           address, AuditOutcome::invalidCredentials);
         });
         throw ServiceError(ErrorCode::invalidCredentials,
                            QStringLiteral("The email address or the password is not correct."));

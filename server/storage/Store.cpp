@@ -557,50 +557,50 @@ void Store::insertOrganization(const Organization &organization)
         .exec();
 }
 
-bool Store::subscribeToChanges(std::function<void(const QString &payload)> onChange)
+bool Store::listen(
+    const QStringList &channels,
+    std::function<void(const QString &channel, const QString &payload)> onNotification)
 {
     QSqlDriver *driver = m_db.driver();
     if (m_dialect != Dialect::PostgreSQL || !driver->hasFeature(QSqlDriver::EventNotifications))
         return false;
-    if (!driver->subscribeToNotification(QString::fromLatin1(changeChannel))) {
-        qCWarning(lcStore, "cannot LISTEN on %s: %s", changeChannel,
-                  qUtf8Printable(driver->lastError().text()));
-        return false;
+    for (const QString &channel : channels) {
+        if (!driver->subscribeToNotification(channel)) {
+            qCWarning(lcStore, "cannot LISTEN on %s: %s", qUtf8Printable(channel),
+                      qUtf8Printable(driver->lastError().text()));
+            return false;
+        }
     }
     QObject::connect(driver, &QSqlDriver::notification, driver,
-                     [onChange = std::move(onChange)](const QString &, QSqlDriver::NotificationSource,
-                                                      const QVariant &payload) {
-                         onChange(payload.toString());
-                     });
+                     [onNotification = std::move(onNotification)](
+                         const QString &channel, QSqlDriver::NotificationSource,
+                         const QVariant &payload) { onNotification(channel, payload.toString()); });
     return true;
 }
 
-bool Store::ping()
+void Store::notify(const QString &channel, const QString &payload)
 {
-    if (connectionLost())
-        return false;
-    QSqlQuery query(m_db);
-    return query.exec(QStringLiteral("SELECT 1"));
+    // pg_notify() rather than NOTIFY: NOTIFY takes no bound values.
+    if (m_dialect == Dialect::PostgreSQL)
+        prepare(QStringLiteral("SELECT pg_notify(?, ?)")).bind(channel).bind(payload).exec();
 }
 
 void Store::publishKeyChange(const QString &keyId)
 {
-    if (m_dialect == Dialect::PostgreSQL) {
-        prepare(QStringLiteral("SELECT pg_notify(?, ?)"))
-            .bind(QString::fromLatin1(changeChannel))
-            .bind(QLatin1String(keyChangePrefix) + keyId)
-            .exec();
-    }
+    publishChange(QLatin1String(keyChangePrefix) + keyId);
 }
 
 void Store::publishOrganizationChange(const QString &organizationId)
 {
-    if (m_dialect == Dialect::PostgreSQL) {
-        prepare(QStringLiteral("SELECT pg_notify(?, ?)"))
-            .bind(QString::fromLatin1(changeChannel))
-            .bind(QLatin1String(organizationChangePrefix) + organizationId)
-            .exec();
-    }
+    publishChange(QLatin1String(organizationChangePrefix) + organizationId);
+}
+
+void Store::publishChange(const QString &payload)
+{
+    // SQLite has no other instances to tell (several instances need PostgreSQL). Inside the
+    // change's transaction: delivered on commit, and not at all on rollback, so listeners never
+    // hear of a change that did not happen.
+    notify(QString::fromLatin1(changeChannel), payload);
 }
 
 std::optional<Organization> Store::organization(const QString &id)
@@ -618,6 +618,17 @@ bool Store::deleteOrganization(const QString &id)
 {
     // Keys, memberships and idempotency records go with it (ON DELETE CASCADE); the audit
     // trail stays.
+    // The cascade locks the keys in whatever order its scan finds them, while a usage flush
+    // (recordKeyUse, any instance) locks them in id order: with two keys of the organization in
+    // a flush the two could deadlock, and PostgreSQL then aborts one of them (the deletion
+    // answered 503; tst_multiinstance found it). Taking the keys in id order first makes both
+    // wait in the same order. (SQLite has one writer at a time.)
+    if (m_dialect == Dialect::PostgreSQL) {
+        Query lock = prepare(QStringLiteral(
+            "SELECT id FROM api_keys WHERE organization_id = ? ORDER BY id FOR UPDATE"));
+        lock.bind(id).exec();
+        while (lock.next()) { } // every row read: each is locked by the time the DELETE runs
+    }
     Query query = prepare(QStringLiteral("DELETE FROM organizations WHERE id = ?"));
     query.bind(id).exec();
     return query.rowsAffected() > 0;
@@ -981,8 +992,7 @@ void Store::clearLoginFailures(const QString &emailKey)
     prepare(QStringLiteral("DELETE FROM login_failures WHERE email_key = ?")).bind(emailKey).exec();
 }
 
-void Store::clampLoginFailures(const QString &emailKey, const QString &clientAddress,
-                               qint64 nowMs)
+void Store::clampLoginFailures(const QString &emailKey, const QString &clientAddress, qint64 nowMs)
 {
     prepare(QStringLiteral("UPDATE login_failures SET occurred_at = ?"
                            " WHERE (email_key = ? OR client_address = ?) AND occurred_at > ?"))

@@ -122,13 +122,16 @@ public:
     // not (for the operator). Never throws.
     QString notReadyReason();
 
-    // PostgreSQL: LISTEN on changeChannel; `onChange` gets each payload, on this thread's event
-    // loop. False (with the reason in the log) when it could not subscribe.
-    bool subscribeToChanges(std::function<void(const QString &payload)> onChange);
+    // PostgreSQL: LISTEN on each of `channels` (lowercase names); `onNotification` gets each
+    // notification's channel and payload, on this thread's event loop, in the order their
+    // transactions committed (PostgreSQL's guarantee, across channels). False (with the reason
+    // in the log) when it could not subscribe.
+    bool listen(const QStringList &channels,
+                std::function<void(const QString &channel, const QString &payload)> onNotification);
+    // PostgreSQL: NOTIFY `channel` now (outside any transaction: delivered at once).
+    void notify(const QString &channel, const QString &payload);
     // Cheap (no round trip): false once the connection is known to be lost.
     bool connectionAlive() const { return !connectionLost(); }
-    // One round trip: false when the database does not answer.
-    bool ping();
 
     // Announces, on commit, that a key's or an organization's keys may have stopped verifying.
     void publishKeyChange(const QString &keyId);
@@ -217,6 +220,7 @@ private:
     QList<qint64> loginFailures(const QString &column, const QString &value, qint64 sinceMs);
     bool connectionDead();
     bool beginOnce();
+    void publishChange(const QString &payload);
     void executeSchemaStatement(const QString &sql);
     void begin();
     void commit();
