@@ -119,6 +119,13 @@ void TestExpiration::names_data()
     QTest::newRow("trimmed") << QStringLiteral("  CI  ") << QStringLiteral("CI")
                              << NameProblem::None;
     QTest::newRow("empty") << QString() << QString() << NameProblem::None;
+    // DESIGN §3b: only invisible characters count as empty; with a visible one they stay.
+    QTest::newRow("only zero-width spaces")
+        << QStringLiteral("\u200b\u200b") << QString() << NameProblem::None;
+    QTest::newRow("only invisible characters and spaces")
+        << QStringLiteral(" \u2060 \ufeff\u200d\u3164 ") << QString() << NameProblem::None;
+    QTest::newRow("invisible characters around a visible one")
+        << QStringLiteral("\u200bx\u200b") << QStringLiteral("\u200bx\u200b") << NameProblem::None;
     QTest::newRow("100 code points")
         << QString(100, u'x') << QString(100, u'x') << NameProblem::None;
     QTest::newRow("101 code points")

@@ -2,6 +2,7 @@
 #include "ApiKey.h"
 #include "Problem.h"
 #include "Rfc3339.h"
+#include "Verification.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void problemRoundTrip();
     void sessionGrantRoundTrip();
     void sessionGrantRejectsMissingToken();
+    void verificationCompactJsonIsQtsJson_data();
+    void verificationCompactJsonIsQtsJson();
 };
 
 void TestWireTypes::instantsAreRfc3339Utc()
@@ -172,6 +175,39 @@ void TestWireTypes::sessionGrantRejectsMissingToken()
     json.remove(QStringLiteral("token"));
     QVERIFY(!SessionGrant::fromJson(json));
     QVERIFY(!Account::fromJson(QJsonObject {{QStringLiteral("user"), 3}}));
+}
+
+void TestWireTypes::verificationCompactJsonIsQtsJson_data()
+{
+    QTest::addColumn<Verification>("verification");
+    const QDateTime instant(QDate(2027, 2, 28), QTime(23, 59, 59, 7), Qt::UTC);
+    QTest::newRow("plain ids, an expiry") << Verification {
+        QStringLiteral("key_Ab3"), QStringLiteral("org_Zz9"), Access::ReadOnly, instant};
+    QTest::newRow("never expires")
+        << Verification {QStringLiteral("key_Ab3"), QStringLiteral("org_Zz9"), Access::Full, {}};
+    // Not what the server mints, but what a corrupted row could hold: the slow path must keep
+    // the JSON valid.
+    QTest::newRow("quote in an id")
+        << Verification {QStringLiteral("key_\"x"), QStringLiteral("org_1"), Access::Full, {}};
+    QTest::newRow("backslash and non-ASCII") << Verification {
+        QStringLiteral("key_\\"), QStringLiteral("org_\u00e9\u2028"), Access::Full, instant};
+    QTest::newRow("empty ids") << Verification {QString(), QString(), Access::Full, {}};
+}
+
+void TestWireTypes::verificationCompactJsonIsQtsJson()
+{
+    QFETCH(Verification, verification);
+    const QByteArray fast = verification.toCompactJson();
+    QCOMPARE(fast, QJsonDocument(verification.toJson()).toJson(QJsonDocument::Compact));
+    QJsonParseError error;
+    const QJsonDocument parsed = QJsonDocument::fromJson(fast, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const std::optional<Verification> back = Verification::fromJson(parsed.object());
+    QVERIFY(back);
+    QCOMPARE(back->keyId, verification.keyId);
+    QCOMPARE(back->organizationId, verification.organizationId);
+    QCOMPARE(back->access, verification.access);
+    QCOMPARE(back->expiresAt, verification.expiresAt);
 }
 
 QTEST_GUILESS_MAIN(TestWireTypes)

@@ -155,8 +155,12 @@ TestServer::TestServer(const Options &options)
     config.address = QHostAddress::LocalHost;
     config.port = 0;
     config.allowSignup = options.allowSignup;
-    config.passwordCost.log2N = 10; // fast in tests; production uses 2^15
+    config.passwordCost.log2N = options.passwordLog2N; // 10 by default; production uses 2^15
     config.usageFlushIntervalMs = options.usageFlushIntervalMs;
+    config.servingThreads = options.servingThreads;
+    config.workerThreads = options.workerThreads;
+    if (options.shutdownGraceMs >= 0)
+        config.shutdownGraceMs = options.shutdownGraceMs;
     config.clock = &m_clock;
 
     m_thread.setObjectName(QStringLiteral("keydesk-test-server"));
@@ -212,8 +216,9 @@ User TestServer::addUser(const QString &organizationId, const QString &email, co
     onServerThread([&](KeyDeskServer &server) {
         user = server.services()
                    .accounts
-                   .addMember({organizationId, email, name, role}, [&] { return password; },
-                              QStringLiteral("test"))
+                   .addMember(
+                       {organizationId, email, name, role}, [&] { return password; },
+                       QStringLiteral("test"))
                    .user;
     });
     return user;

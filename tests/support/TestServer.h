@@ -64,6 +64,14 @@ public:
         // then neither created nor dropped here.
         QString databaseUrl;
         int usageFlushIntervalMs = 100;
+        // ServerConfig::servingThreads and workerThreads (0: one per core, as in production).
+        int servingThreads = 0;
+        int workerThreads = 0;
+        // scrypt cost of passwords (2^N): small by default so that tests run fast; a test that
+        // needs a sign-in to take a while (tst_serving) raises it.
+        int passwordLog2N = 10;
+        // ServerConfig::shutdownGraceMs; negative: the server's default.
+        int shutdownGraceMs = -1;
     };
 
     TestServer();
