@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 #include <QTextStream>
 #include <QThread>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -36,7 +37,7 @@ QTextStream &err()
 }
 
 // "2026-11-26T21:07:27.008Z info keydesk.http: GET /v1/info 200 0.1 ms", written with one
-// fwrite (stderr is unbuffered, so every line reaches the log at once, even before a crash).
+// fwrite, so that lines of several threads never interleave (stdio locks the stream per call).
 void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     static const char *const types[] = {"debug", "warning", "critical", "fatal", "info"};
@@ -63,8 +64,27 @@ void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QStri
     line += message.toUtf8();
     line += '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+    // Request lines (info) wait in stderr's buffer for the next flush (flushLogEvery); anything
+    // an operator must see at once, and anything before a fatal end, goes out now.
+    if (type != QtInfoMsg && type != QtDebugMsg)
+        std::fflush(stderr);
     if (type == QtFatalMsg)
         std::abort();
+}
+
+// Standard error is unbuffered, so every log line used to cost a write(2) of its own: an eighth
+// of a verify's time at 70 000 a second (bench/verify). Buffered, and flushed this often on the
+// main thread, a request line reaches the log at most this late; a SIGKILL can lose that much.
+constexpr int logFlushIntervalMs = 100;
+constexpr int logBufferBytes = 64 * 1024;
+
+// Buffering itself is set at the top of main(): setvbuf() works only before a stream's first
+// output (C11 7.21.5.6); this starts the flushes.
+void flushLogPeriodically(QCoreApplication &app)
+{
+    auto *timer = new QTimer(&app);
+    QObject::connect(timer, &QTimer::timeout, &app, [] { std::fflush(stderr); });
+    timer->start(logFlushIntervalMs);
 }
 
 int fail(const QString &message)
@@ -226,6 +246,7 @@ int serve(QCoreApplication &app, const QStringList &arguments)
                      "or a TLS-terminating proxy"
                   << Qt::endl;
         quitOnSignals(app);
+        flushLogPeriodically(app);
         const int code = QCoreApplication::exec();
         server.shutdown(); // finishes in-flight requests, writes pending last_used_at
         err() << "keydesk-server: stopped" << Qt::endl;
@@ -380,6 +401,12 @@ void printUsage()
 
 int main(int argc, char *argv[])
 {
+    // Qt's own event dispatcher (poll) rather than GLib's: the serving threads spend ~7% less per
+    // request in the event loop (bench/verify). QT_NO_GLIB is Qt's documented switch; an
+    // operator's own setting of it wins.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    std::setvbuf(stderr, nullptr, _IOFBF, logBufferBytes);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("keydesk-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KEYDESK_VERSION));
