@@ -54,8 +54,8 @@ void addAuthRoutes(http::Router &router)
 
     addRoute(router, "GET", QStringLiteral("/v1/me"), Lane::Serving,
              [](Services &services, const Request &request, const QStringList &) {
-                 const Caller caller = requireCaller(services, request);
-                 const Account account {caller.user, services.store().memberships(caller.user.id)};
+                 const Account account =
+                     services.sessions.account(requireCaller(services, request));
                  return http::jsonResponse(200, account.toJson());
              });
 }

@@ -97,6 +97,11 @@ Caller SessionService::authenticate(const QByteArray &token, const QString &addr
     return {*user, tokenHash, address};
 }
 
+Account SessionService::account(const Caller &caller)
+{
+    return {caller.user, m_context.store.memberships(caller.user.id)};
+}
+
 void SessionService::signOut(const Caller &caller)
 {
     m_context.store.inTransaction([&] {

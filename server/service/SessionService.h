@@ -26,6 +26,8 @@ public:
     // expired or signed out.
     Caller authenticate(const QByteArray &token, const QString &address);
     void signOut(const Caller &caller);
+    // GET /v1/me: the caller and the organizations they belong to.
+    Account account(const Caller &caller);
 
 private:
     ServiceContext &m_context;
