@@ -14,6 +14,14 @@
 #include <QThread>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcServer, "keydesk.server")
 
@@ -28,6 +36,28 @@ constexpr int lastAnswersMs = 500;
 // Three heartbeats (ChangeListener::tickInterval) fit in it, so one late heartbeat does not send
 // every verify to the database; it stays under DESIGN §3b's 50 ms.
 constexpr std::chrono::milliseconds confirmationWindow {45};
+
+// Descriptors kept for everything but client connections: database connections, the log, files.
+constexpr int reservedDescriptors = 256;
+
+// How many client connections the process may hold: its descriptor limit, raised first to the
+// hard limit (the soft one is often 1024, the hard one far more; nginx and Go do the same), less
+// the reserve. A connection beyond that is closed at once rather than run into EMFILE.
+int connectionBudget()
+{
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 0; // unknown: no cap
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur == RLIM_INFINITY)
+        return 0;
+    const auto available = qint64(limit.rlim_cur) - reservedDescriptors;
+    return int(qBound<qint64>(1, available, qint64(std::numeric_limits<int>::max())));
+}
 
 int threadsOrCores(int wanted)
 {
@@ -73,6 +103,7 @@ KeyDeskServer::KeyDeskServer(const ServerConfig &config, QObject *parent)
     , m_config(config)
     , m_services(std::make_unique<Services>(m_config, m_keyCache, m_usage))
 {
+    lockSqliteDatabase();
     const QList<int> applied = m_services->store().migrate(m_config.clock->now());
     if (!applied.isEmpty())
         qCInfo(lcServer, "database schema migrated to version %d", applied.constLast());
@@ -105,6 +136,38 @@ KeyDeskServer::KeyDeskServer(const ServerConfig &config, QObject *parent)
 KeyDeskServer::~KeyDeskServer()
 {
     shutdown();
+    if (m_sqliteServeLock >= 0)
+        ::close(m_sqliteServeLock); // releases the lock
+}
+
+// One serving process per SQLite file: two would not hear each other's revocations (only
+// PostgreSQL carries them between instances), and each would go on answering from its own
+// memory. An flock(2) on PATH.serve-lock says so at start; the kernel drops it when the process
+// ends, however it ends. The CLI's commands do not take it: they may run beside a server.
+void KeyDeskServer::lockSqliteDatabase()
+{
+    if (m_services->store().dialect() != Store::Dialect::SQLite)
+        return;
+    const QString path = m_config.databaseUrl.mid(qsizetype(qstrlen("sqlite:")));
+    if (path == u":memory:")
+        return;
+    const QByteArray lockPath = QFile::encodeName(path + QStringLiteral(".serve-lock"));
+    m_sqliteServeLock = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_sqliteServeLock < 0) {
+        throw StoreError(
+            QStringLiteral("cannot create %1: %2")
+                .arg(QFile::decodeName(lockPath), QString::fromLocal8Bit(std::strerror(errno)))
+                .toStdString());
+    }
+    if (::flock(m_sqliteServeLock, LOCK_EX | LOCK_NB) != 0) {
+        ::close(m_sqliteServeLock);
+        m_sqliteServeLock = -1;
+        throw StoreError(QStringLiteral("another keydesk-server serves this SQLite database "
+                                        "already (%1 is locked). Run one server per SQLite "
+                                        "file; several instances need PostgreSQL.")
+                             .arg(QFile::decodeName(lockPath))
+                             .toStdString());
+    }
 }
 
 quint16 KeyDeskServer::listen(QString *error)
@@ -131,10 +194,14 @@ quint16 KeyDeskServer::listen(QString *error)
         *error = QString::fromUtf8(failure.what());
         return 0;
     }
+    if (m_config.port != 0
+        && !http::SharedPortListener::portIsFree(m_config.address, m_config.port, error))
+        return 0;
     // The first thread binds (port 0 picks a free one); the others join it on that port.
+    const int perThread = connectionBudget() / int(m_servingThreads.size());
     quint16 port = m_config.port;
     for (const auto &thread : m_servingThreads) {
-        port = thread->listen(m_config.address, port, error);
+        port = thread->listen(m_config.address, port, perThread, error);
         if (port == 0)
             return 0;
     }

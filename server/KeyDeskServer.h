@@ -57,6 +57,8 @@ public:
     int servingThreadCount() const { return int(m_servingThreads.size()); }
 
 private:
+    void lockSqliteDatabase();
+
     ServerConfig m_config;
     KeyCache m_keyCache;
     UsageRecorder m_usage;
@@ -67,6 +69,7 @@ private:
     ChangeListener *m_changes = nullptr;
     QTimer m_usageTimer;
     bool m_stopped = false;
+    int m_sqliteServeLock = -1; // see lockSqliteDatabase()
 };
 
 } // namespace keydesk

@@ -72,11 +72,13 @@ ServingThread::~ServingThread()
     m_thread.wait();
 }
 
-quint16 ServingThread::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 ServingThread::listen(const QHostAddress &address, quint16 port, int maxConnections,
+                              QString *error)
 {
     quint16 bound = 0;
     QMetaObject::invokeMethod(
-        m_frontend, [&] { bound = m_frontend->listenShared(address, port, m_tls, error); },
+        m_frontend,
+        [&] { bound = m_frontend->listenShared(address, port, m_tls, maxConnections, error); },
         Qt::BlockingQueuedConnection);
     return bound;
 }

@@ -35,9 +35,9 @@ public:
     ServingThread(const ServingThread &) = delete;
     ServingThread &operator=(const ServingThread &) = delete;
 
-    // Any thread: starts listening on the shared port (SharedPortListener). The bound port, or
-    // 0 and a message in `error`.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Any thread: starts listening on the shared port (SharedPortListener), taking at most
+    // `maxConnections` at once. The bound port, or 0 and a message in `error`.
+    quint16 listen(const QHostAddress &address, quint16 port, int maxConnections, QString *error);
     // Any thread: open connections, requests read but not answered.
     int connectionCount() const;
     int pendingCount() const;

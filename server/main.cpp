@@ -13,9 +13,12 @@
 #include <QThread>
 #include <QTimer>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
+
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -85,6 +88,25 @@ void flushLogPeriodically(QCoreApplication &app)
     auto *timer = new QTimer(&app);
     QObject::connect(timer, &QTimer::timeout, &app, [] { std::fflush(stderr); });
     timer->start(logFlushIntervalMs);
+}
+
+// DESIGN §4: a stop ends within 5 s. Normally it takes the grace for in-flight requests (3 s)
+// and a last write; but a database that stopped answering holds the threads waiting in it, and
+// the last write, for as long as it stays silent. Then this ends the process, with exit status 1
+// and a line that says why: the uses still pending are lost, and so are the answers in flight.
+constexpr std::chrono::milliseconds stopDeadline {4500};
+
+void endProcessIfStopTakesTooLong()
+{
+    std::thread([] {
+        std::this_thread::sleep_for(stopDeadline);
+        static constexpr char line[] =
+            "keydesk-server: the stop did not finish within 4.5 s (is the database answering?); "
+            "exiting without waiting for it\n";
+        std::fwrite(line, 1, sizeof line - 1, stderr);
+        std::fflush(stderr);
+        std::_Exit(1);
+    }).detach();
 }
 
 int fail(const QString &message)
@@ -248,6 +270,7 @@ int serve(QCoreApplication &app, const QStringList &arguments)
         quitOnSignals(app);
         flushLogPeriodically(app);
         const int code = QCoreApplication::exec();
+        endProcessIfStopTakesTooLong();
         server.shutdown(); // finishes in-flight requests, writes pending last_used_at
         err() << "keydesk-server: stopped" << Qt::endl;
         return code;

@@ -31,10 +31,11 @@ void addOperationsRoutes(http::Router &router)
             const QString reason = services.store().notReadyReason();
             if (!reason.isEmpty()) {
                 qCWarning(lcReady, "not ready: %s", qUtf8Printable(reason));
-                throw ServiceError(ErrorCode::notReady,
-                                   QStringLiteral("The server cannot serve requests yet: "
-                                                  "its database is unavailable or not "
-                                                  "migrated."));
+                throw ServiceError(
+                    ErrorCode::notReady,
+                    QStringLiteral("The server cannot serve requests yet: "
+                                   "its database is unavailable, not writable or not "
+                                   "migrated."));
             }
             return http::jsonResponse(200, {{QStringLiteral("status"), QStringLiteral("ready")}});
         });

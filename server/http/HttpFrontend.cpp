@@ -2,7 +2,6 @@
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QQueue>
@@ -31,6 +30,9 @@ constexpr qint64 maxRequestBytes = 1024 * 1024;
 // An idle keep-alive connection, a stalled TLS handshake or a request that never completes is
 // closed after this long.
 constexpr int idleTimeoutMs = 30'000;
+// A request must be complete this long after its first byte, however slowly it trickles in
+// (one byte every 20 s kept the idle timer from ever firing: a slowloris).
+constexpr int requestDeadlineMs = 30'000;
 // Requests a client may send ahead (pipelining) while an answer is pending; more is abuse.
 constexpr qsizetype maxQueuedRequests = 16;
 
@@ -105,6 +107,36 @@ QByteArray requestLogLine(const Request &request, int status, qint64 elapsedNs)
     return line;
 }
 
+// RFC 9112 §6.3: a message whose body length cannot be told for sure must be answered 400 and
+// its connection closed; otherwise what one reader takes for a body another takes for the next
+// request (request smuggling). Qt HttpServer 6.4's parser takes the last of two Content-Lengths,
+// reads an empty, negative or overflowing one as 0, and accepts Content-Length beside
+// Transfer-Encoding and codings other than chunked. Checked on the header list it hands over.
+QString framingProblem(const Request &request)
+{
+    const qsizetype lengths = request.headerCount("content-length");
+    const qsizetype encodings = request.headerCount("transfer-encoding");
+    if (lengths > 1)
+        return QStringLiteral("Content-Length is sent more than once");
+    if (lengths == 1) {
+        const QByteArray length = request.header("content-length").trimmed();
+        bool ok = false;
+        if (length.isEmpty()
+            || !std::all_of(length.begin(), length.end(),
+                            [](char c) { return c >= '0' && c <= '9'; })
+            || (length.toLongLong(&ok), !ok))
+            return QStringLiteral("Content-Length is not a number of bytes");
+    }
+    if (encodings > 0 && lengths > 0)
+        return QStringLiteral("Content-Length and Transfer-Encoding are both sent");
+    if (encodings > 1
+        || (encodings == 1
+            && request.header("transfer-encoding").trimmed().compare("chunked", Qt::CaseInsensitive)
+                != 0))
+        return QStringLiteral("the only Transfer-Encoding understood is chunked alone");
+    return {};
+}
+
 } // namespace
 
 // One per connection, a child of its socket (so it goes when the socket goes). It sees every
@@ -127,6 +159,9 @@ public:
         m_counters->connections.fetch_add(1, std::memory_order_relaxed);
         m_idle.setSingleShot(true);
         m_idle.setInterval(idleTimeoutMs);
+        m_requestDeadline.setSingleShot(true);
+        m_requestDeadline.setInterval(requestDeadlineMs);
+        connect(&m_requestDeadline, &QTimer::timeout, m_socket, &QTcpSocket::abort);
         connect(&m_idle, &QTimer::timeout, m_socket, &QTcpSocket::abort);
         connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::inspect);
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] { m_idle.start(); });
@@ -145,6 +180,13 @@ public:
     }
 
     bool rejected() const { return m_rejected; }
+
+    // Refuses this connection's current request with 400 and closes it (see framingProblem).
+    void refuseFraming(const QString &problem)
+    {
+        reject(400, ErrorCode::validationFailed,
+               QStringLiteral("The request's framing is ambiguous: %1.").arg(problem));
+    }
     bool busy() const { return m_busy; }
 
     // A complete request from Qt's parser: started now, or queued behind the pending answer.
@@ -152,6 +194,7 @@ public:
     {
         m_atRequestStart = true;
         m_requestBytes = 0;
+        m_requestDeadline.stop();
         if (m_busy && m_queued.size() >= maxQueuedRequests) {
             reject(429, ErrorCode::tooManyAttempts,
                    QStringLiteral("Too many requests sent ahead of their answers."));
@@ -170,7 +213,9 @@ public:
         m_busy = false;
         m_counters->pending.fetch_sub(1, std::memory_order_relaxed);
         // Qt HttpServer 6.4 keeps the connection open whatever the client asked; honour "close".
-        const bool closing = m_counters->draining
+        // Also close after a request that asked for a protocol upgrade (WebSocket, h2c): we
+        // serve none, and Qt 6.4 closes such connections anyway (see missingHandler).
+        const bool closing = m_counters->draining || request.headerCount("upgrade") > 0
             || request.header("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
         m_socket->write(serialize(response, request.method == "HEAD", closing));
         if (lcHttp().isInfoEnabled())
@@ -226,6 +271,7 @@ private:
                 return;
             }
             m_atRequestStart = false;
+            m_requestDeadline.start();
         }
         if (m_requestBytes > maxRequestBytes) {
             reject(413, ErrorCode::payloadTooLarge,
@@ -248,6 +294,7 @@ private:
     HttpFrontend *m_frontend;
     std::shared_ptr<HttpFrontend::Counters> m_counters;
     QTimer m_idle;
+    QTimer m_requestDeadline;
     qint64 m_requestBytes = 0;
     bool m_atRequestStart = true;
     bool m_rejected = false;
@@ -259,19 +306,22 @@ SharedPortListener::SharedPortListener(QObject *parent)
     : QTcpServer(parent)
 { }
 
-bool SharedPortListener::listenShared(const QHostAddress &address, quint16 port, QString *error)
+namespace {
+
+// A TCP socket bound to `address`:`port` (SO_REUSEADDR, and SO_REUSEPORT when `sharePort`), or -1
+// with errno set.
+int boundSocket(const QHostAddress &address, quint16 port, bool sharePort)
 {
     const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol
         || address == QHostAddress(QHostAddress::Any);
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        *error = QString::fromLocal8Bit(std::strerror(errno));
-        return false;
-    }
+    if (fd < 0)
+        return -1;
     const int on = 1;
     const int off = 0;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+    if (sharePort)
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
     sockaddr_storage storage {};
     socklen_t length = 0;
     if (v6) {
@@ -293,8 +343,39 @@ bool SharedPortListener::listenShared(const QHostAddress &address, quint16 port,
         in4->sin_addr.s_addr = htonl(address.toIPv4Address());
         length = sizeof(sockaddr_in);
     }
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0
-        || ::listen(fd, SOMAXCONN) != 0 || !setSocketDescriptor(fd)) {
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0) {
+        const int saved = errno;
+        ::close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+} // namespace
+
+bool SharedPortListener::portIsFree(const QHostAddress &address, quint16 port, QString *error)
+{
+    const int fd = boundSocket(address, port, false);
+    if (fd < 0) {
+        *error = errno == EADDRINUSE
+            ? QStringLiteral("the address is in use (another keydesk-server, or another program, "
+                             "listens there)")
+            : QString::fromLocal8Bit(std::strerror(errno));
+        return false;
+    }
+    ::close(fd);
+    return true;
+}
+
+bool SharedPortListener::listenShared(const QHostAddress &address, quint16 port, QString *error)
+{
+    const int fd = boundSocket(address, port, true);
+    if (fd < 0) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        return false;
+    }
+    if (::listen(fd, SOMAXCONN) != 0 || !setSocketDescriptor(fd)) {
         *error =
             errorString().isEmpty() ? QString::fromLocal8Bit(std::strerror(errno)) : errorString();
         ::close(fd);
@@ -305,6 +386,14 @@ bool SharedPortListener::listenShared(const QHostAddress &address, quint16 port,
 
 void SharedPortListener::incomingConnection(qintptr descriptor)
 {
+    // Past its share of the process's descriptors a thread closes new connections at once.
+    // Should accept(2) itself run out of descriptors (EMFILE), Qt's listener would be woken
+    // again and again for the same pending connection and spin a core (seen at ulimit -n 128).
+    auto *frontend = qobject_cast<HttpFrontend *>(parent());
+    if (m_maxConnections > 0 && frontend->connectionCount() >= m_maxConnections) {
+        ::close(int(descriptor));
+        return;
+    }
     QTcpSocket *socket = nullptr;
     if (m_tls) {
         auto *tlsSocket = new QSslSocket(this);
@@ -331,11 +420,13 @@ HttpFrontend::HttpFrontend(Handler handler, QObject *parent)
 { }
 
 quint16 HttpFrontend::listenShared(const QHostAddress &address, quint16 port,
-                                   const std::optional<QSslConfiguration> &tls, QString *error)
+                                   const std::optional<QSslConfiguration> &tls, int maxConnections,
+                                   QString *error)
 {
     auto *listener = new SharedPortListener(this);
     if (tls)
         listener->setTls(*tls);
+    listener->setMaxConnections(maxConnections);
     if (!listener->listenShared(address, port, error)) {
         delete listener;
         return 0;
@@ -368,6 +459,10 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     ours.headers = request.headers();
     ours.body = request.body();
     ours.peer = request.remoteAddress();
+    if (const QString problem = framingProblem(ours); !problem.isEmpty()) {
+        guard->refuseFraming(problem);
+        return true;
+    }
     guard->received(ours);
     return true;
 }
@@ -392,10 +487,12 @@ void HttpFrontend::start(ConnectionGuard *guard, const Request &request)
               });
 }
 
-void HttpFrontend::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFrontend::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    // handleRequest answers everything; this exists because the base class requires it.
-    makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
+    // handleRequest answers every request. Qt 6.4 calls this as well for a WebSocket upgrade
+    // request that no QWebSocketServer takes, after handleRequest has answered it: a 404 here
+    // would be a second answer to one request. Closing is all that is left to do.
+    socket->disconnectFromHost();
 }
 
 } // namespace keydesk::http

@@ -25,15 +25,22 @@ class SharedPortListener final : public QTcpServer
 public:
     explicit SharedPortListener(QObject *parent = nullptr);
     void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
+    // New connections beyond this many open ones are closed at once (0: no limit).
+    void setMaxConnections(int connections) { m_maxConnections = connections; }
     // Listens on `address`:`port` beside the other threads' listeners (port 0: a free port,
     // for the first one). False with the reason in `error`.
     bool listenShared(const QHostAddress &address, quint16 port, QString *error);
+    // Whether `port` is free, tried with a plain bind (no SO_REUSEPORT), so that a second
+    // keydesk-server on an occupied port fails instead of silently sharing it: with SO_REUSEPORT
+    // alone the kernel lets any process of the same user join and splits the connections.
+    static bool portIsFree(const QHostAddress &address, quint16 port, QString *error);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     std::optional<QSslConfiguration> m_tls;
+    int m_maxConnections = 0;
 };
 
 // The HTTP front of one serving thread: Qt HttpServer parses each request, we turn it into our
@@ -55,7 +62,8 @@ public:
 
     // Starts listening (see SharedPortListener); the bound port, or 0 and a message in `error`.
     quint16 listenShared(const QHostAddress &address, quint16 port,
-                         const std::optional<QSslConfiguration> &tls, QString *error);
+                         const std::optional<QSslConfiguration> &tls, int maxConnections,
+                         QString *error);
     // Open connections (any thread may ask).
     int connectionCount() const { return m_counters->connections.load(std::memory_order_relaxed); }
     // Requests read but not yet answered (any thread may ask).

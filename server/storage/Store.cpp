@@ -5,6 +5,7 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -15,6 +16,9 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcStore, "keydesk.store")
 
@@ -269,6 +273,8 @@ Store::Store(const QString &url)
         // user add` while the server runs) holds the write lock for a moment.
         m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
         m_description = QStringLiteral("SQLite at %1").arg(QFileInfo(path).absoluteFilePath());
+        if (path != u":memory:")
+            m_sqlitePath = QFileInfo(path).absoluteFilePath();
     } else if (url.startsWith(u"postgresql://") || url.startsWith(u"postgres://")) {
         if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
             throw StoreError("Qt's PostgreSQL driver is not installed (Debian: libqt6sql6-psql)");
@@ -315,6 +321,13 @@ Store::Store(const QString &url)
         QSqlDatabase::removeDatabase(m_connectionName);
         throw StoreError(
             QStringLiteral("cannot open %1: %2").arg(m_description, reason).toStdString());
+    }
+    if (!m_sqlitePath.isEmpty()) {
+        struct stat opened
+        {
+        };
+        if (::stat(QFile::encodeName(m_sqlitePath).constData(), &opened) == 0)
+            m_sqliteFile = std::pair(opened.st_dev, opened.st_ino);
     }
     if (m_dialect == Dialect::SQLite) {
         // WAL lets readers run beside the writer; synchronous=FULL makes every acknowledged
@@ -480,6 +493,26 @@ int Store::schemaVersion()
     return query.next() ? query.value(0).toInt() : 0;
 }
 
+QString Store::sqliteFileProblem() const
+{
+    if (m_sqlitePath.isEmpty())
+        return {};
+    // The file this connection has open must still be the one at the path (a deleted or replaced
+    // file takes every later write with it, silently), and must take writes.
+    struct stat atPath
+    {
+    };
+    if (::stat(QFile::encodeName(m_sqlitePath).constData(), &atPath) != 0)
+        return QStringLiteral("the database file %1 is gone").arg(m_sqlitePath);
+    if (m_sqliteFile
+        && (atPath.st_dev != m_sqliteFile->first || atPath.st_ino != m_sqliteFile->second))
+        return QStringLiteral("the database file %1 was replaced by another file")
+            .arg(m_sqlitePath);
+    if (::access(QFile::encodeName(m_sqlitePath).constData(), W_OK) != 0)
+        return QStringLiteral("the database file %1 is not writable").arg(m_sqlitePath);
+    return {};
+}
+
 int Store::latestSchemaVersion()
 {
     return migrations().back().version;
@@ -487,6 +520,8 @@ int Store::latestSchemaVersion()
 
 QString Store::notReadyReason()
 {
+    if (const QString problem = sqliteFileProblem(); !problem.isEmpty())
+        return problem;
     try {
         const int version = schemaVersion();
         if (version != latestSchemaVersion()) {

@@ -118,8 +118,9 @@ public:
     int schemaVersion();
     // The newest schema version this binary knows (Migrations.cpp).
     static int latestSchemaVersion();
-    // GET /v1/ready: empty when the database answers and its schema is this binary's, else why
-    // not (for the operator). Never throws.
+    // GET /v1/ready: empty when the database answers and its schema is this binary's (and, on
+    // SQLite, the file opened is still the one at its path and writable), else why not (for the
+    // operator). Never throws.
     QString notReadyReason();
 
     // PostgreSQL: LISTEN on each of `channels` (lowercase names); `onNotification` gets each
@@ -220,6 +221,7 @@ private:
     QList<qint64> loginFailures(const QString &column, const QString &value, qint64 sinceMs);
     bool connectionDead();
     bool beginOnce();
+    QString sqliteFileProblem() const;
     void publishChange(const QString &payload);
     void executeSchemaStatement(const QString &sql);
     void begin();
@@ -236,6 +238,8 @@ private:
     QSqlDatabase m_db;
     Dialect m_dialect = Dialect::SQLite;
     QString m_description;
+    QString m_sqlitePath; // absolute; empty for PostgreSQL and :memory:
+    std::optional<std::pair<quint64, quint64>> m_sqliteFile; // (device, inode) as opened
     bool m_inTransaction = false;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // by SQL text (see Query)
     QSet<QString> m_statementsInUse;

@@ -521,6 +521,10 @@ private Q_SLOTS:
     void newerSchemaIsRefusedAndLeftAlone();
     void writersWaitNeverFail();
     void stopDeliversTheAnswersItFinished();
+    void secondServerOnThePortIsRefused();
+    void notReadyWhenTheSqliteFileIsGone();
+    void secondServerOnTheSqliteFileIsRefused();
+    void stopEndsWithinFiveSecondsWhenTheDatabaseHangs();
 
 private:
     QString freshDatabase(const QString &name);
@@ -1263,6 +1267,129 @@ void TestServing::writersWaitNeverFail()
     QCOMPARE(store.auditCount(QStringLiteral("membership.add")), qint64(cliRuns));
     qInfo("%d creates, renames and revokes through the API beside %d `user add` runs", creates,
           cliRuns);
+}
+
+void TestServing::notReadyWhenTheSqliteFileIsGone()
+{
+    // A SQLite file deleted (or replaced) under a running server takes every later write with it
+    // silently; readiness must say so instead of "ready".
+    if (TestDatabase::requested())
+        QSKIP("SQLite only");
+    TestServer server;
+    HttpClient client(server);
+    QCOMPARE(client.get(QStringLiteral("/v1/ready")).status, 200);
+    const QString path = server.databaseUrl().mid(7);
+    QVERIFY(QFile::remove(path));
+    const HttpResult gone = client.get(QStringLiteral("/v1/ready"));
+    QCOMPARE(gone.status, 503);
+    QCOMPARE(gone.code(), QStringLiteral("not_ready"));
+    QCOMPARE(client.get(QStringLiteral("/v1/health")).status, 200);
+}
+
+void TestServing::secondServerOnThePortIsRefused()
+{
+    // Every serving thread listens with SO_REUSEPORT, which would also let a second process of
+    // the same user join the port and take half its connections (on one SQLite file, half the
+    // verifies then answered from a memory that never heard of a revocation). A plain bind
+    // first makes the second serve fail instead.
+    ServerProcess first(m_environment, m_directory.filePath(QStringLiteral("port-1.log")),
+                        freshDatabase(QStringLiteral("port-1.db")));
+    QTRY_VERIFY_WITH_TIMEOUT(first.port() != 0 || !first.running(), 30'000);
+    QVERIFY2(first.port() != 0, qPrintable(first.log()));
+    const Finished second =
+        run({QStringLiteral("serve"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:%1").arg(first.port()), QStringLiteral("--database"),
+             freshDatabase(QStringLiteral("port-2.db"))},
+            {}, 30'000);
+    QCOMPARE(second.exitStatus, QProcess::NormalExit);
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.err.contains(QStringLiteral("the address is in use")), qPrintable(second.err));
+    QVERIFY(first.running());
+    QCOMPARE(HttpClient(first.port()).get(QStringLiteral("/v1/health")).status, 200);
+}
+
+void TestServing::secondServerOnTheSqliteFileIsRefused()
+{
+    if (TestDatabase::requested())
+        QSKIP("SQLite only: several instances on one PostgreSQL database is the supported way");
+    const QString database = freshDatabase(QStringLiteral("shared.db"));
+    ServerProcess first(m_environment, m_directory.filePath(QStringLiteral("file-1.log")),
+                        database);
+    QTRY_VERIFY_WITH_TIMEOUT(first.port() != 0 || !first.running(), 30'000);
+    QVERIFY2(first.port() != 0, qPrintable(first.log()));
+    const Finished second =
+        run({QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--database"), database},
+            {}, 30'000);
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.err.contains(QStringLiteral("another keydesk-server serves this SQLite")),
+             qPrintable(second.err));
+    // The CLI still works beside the server.
+    const Finished organization =
+        run({QStringLiteral("org"), QStringLiteral("add"), QStringLiteral("--name"),
+             QStringLiteral("Beside"), QStringLiteral("--database"), database},
+            {}, 30'000);
+    QCOMPARE(organization.exitCode, 0);
+    // Once the first is gone, the file can be served again (the kernel dropped the lock).
+    first.process.kill();
+    first.process.waitForFinished();
+    ServerProcess again(m_environment, m_directory.filePath(QStringLiteral("file-2.log")),
+                        database);
+    QTRY_VERIFY_WITH_TIMEOUT(again.port() != 0 || !again.running(), 30'000);
+    QVERIFY2(again.port() != 0, qPrintable(again.log()));
+}
+
+void TestServing::stopEndsWithinFiveSecondsWhenTheDatabaseHangs()
+{
+    // DESIGN §4: SIGTERM ends the process within 5 s. A request waiting for SQLite's write
+    // lock, held here by another connection for longer than that, would hold the stop; the
+    // server then ends itself at 4.5 s with status 1 and says why.
+    if (TestDatabase::requested())
+        QSKIP("SQLite only: the test holds SQLite's write lock from outside the server");
+    const QString database = freshDatabase(QStringLiteral("hang.db"));
+    ServerProcess server(m_environment, m_directory.filePath(QStringLiteral("hang.log")), database);
+    QTRY_VERIFY_WITH_TIMEOUT(server.port() != 0 || !server.running(), 30'000);
+    QVERIFY2(server.port() != 0, qPrintable(server.log()));
+    HttpClient client(server.port());
+    const Owner owner = signUp(client);
+
+    QSqlDatabase blocker =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(database.mid(7));
+    QVERIFY(blocker.open());
+    QSqlQuery lock(blocker);
+    QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+    const auto release = qScopeGuard([&] {
+        QSqlQuery(blocker).exec(QStringLiteral("ROLLBACK"));
+        blocker.close();
+        blocker = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    });
+
+    // A create now waits for the lock (up to 30 s) on its serving thread.
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(waiting.waitForConnected(5000));
+    const QByteArray body = R"({"expiration":"never"})";
+    waiting.write("POST /v1/organizations/" + owner.organizationId.toLatin1()
+                  + "/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + owner.token
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QVERIFY(waiting.waitForBytesWritten(5000));
+    QTest::qWait(300); // the request has reached the server and waits in SQLite
+
+    QElapsedTimer sinceSignal;
+    sinceSignal.start();
+    server.process.terminate();
+    QVERIFY(server.process.waitForFinished(10'000));
+    const qint64 stoppedAfter = sinceSignal.elapsed();
+    qInfo("stopped %lld ms after SIGTERM", stoppedAfter);
+    // 4.5 s is the deadline; the margin is for a loaded machine's scheduling.
+    QVERIFY2(stoppedAfter < 5500, qPrintable(QString::number(stoppedAfter)));
+    QCOMPARE(server.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.process.exitCode(), 1);
+    QVERIFY2(server.log().contains(QStringLiteral("the stop did not finish within 4.5 s")),
+             qPrintable(server.log()));
 }
 
 void TestServing::stopDeliversTheAnswersItFinished()
