@@ -160,31 +160,16 @@ QByteArray verifyRequest(const QByteArray &secret, const QString &organizationId
                        {{"x-api-key", secret}, {"x-organization-id", organizationId.toUtf8()}});
 }
 
-struct IssuedKey
-{
-    QString id;
-    QByteArray secret;
-};
+using IssuedKey = IssuedSecret;
 
 IssuedKey createKey(HttpClient &client, const QString &organizationId, const QString &name)
 {
-    const HttpResult result = client.post(
-        QStringLiteral("/v1/organizations/%1/api-keys").arg(organizationId),
-        {{QStringLiteral("name"), name}, {QStringLiteral("expiration"), QStringLiteral("never")}});
-    if (result.status != 201)
-        qFatal("create failed: %d %s", result.status, result.body.constData());
-    return {result.json()
-                .value(QStringLiteral("api_key"))
-                .toObject()
-                .value(QStringLiteral("id"))
-                .toString(),
-            result.json().value(QStringLiteral("secret")).toString().toLatin1()};
+    return issueKey(client, organizationId, name);
 }
 
 HttpResult verify(HttpClient &client, const IssuedKey &key, const QString &organizationId)
 {
-    return client.get(QStringLiteral("/v1/verify"),
-                      {{"x-api-key", key.secret}, {"x-organization-id", organizationId.toUtf8()}});
+    return verifyKey(client, key.secret, organizationId);
 }
 
 // The ids of the threads of `process` ("/proc/self" or "/proc/PID") whose name starts with

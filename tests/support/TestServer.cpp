@@ -359,4 +359,25 @@ Owner signUp(HttpClient &client, const QString &organizationName, const QString 
     return owner;
 }
 
+IssuedSecret issueKey(HttpClient &client, const QString &organizationId, const QString &name)
+{
+    const HttpResult result = client.post(
+        QStringLiteral("/v1/organizations/%1/api-keys").arg(organizationId),
+        {{QStringLiteral("name"), name}, {QStringLiteral("expiration"), QStringLiteral("never")}});
+    if (result.status != 201)
+        qFatal("create failed: %d %s", result.status, result.body.constData());
+    return {result.json()
+                .value(QStringLiteral("api_key"))
+                .toObject()
+                .value(QStringLiteral("id"))
+                .toString(),
+            result.json().value(QStringLiteral("secret")).toString().toLatin1()};
+}
+
+HttpResult verifyKey(HttpClient &client, const QByteArray &secret, const QString &organizationId)
+{
+    return client.get(QStringLiteral("/v1/verify"),
+                      {{"x-api-key", secret}, {"x-organization-id", organizationId.toUtf8()}});
+}
+
 } // namespace keydesk::test

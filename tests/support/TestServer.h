@@ -162,6 +162,18 @@ struct Owner
 Owner signUp(HttpClient &client, const QString &organizationName = QStringLiteral("Acme"),
              const QString &email = {});
 
+// A key as its creator gets it: the id, and the secret shown once.
+struct IssuedSecret
+{
+    QString id;
+    QByteArray secret;
+};
+
+// Creates a never-expiring key named `name`; fatal (the test cannot go on) when refused.
+IssuedSecret issueKey(HttpClient &client, const QString &organizationId, const QString &name);
+// GET /v1/verify with `secret` in x-api-key and the organization in x-organization-id.
+HttpResult verifyKey(HttpClient &client, const QByteArray &secret, const QString &organizationId);
+
 inline const QString testPassword = QStringLiteral("correct horse battery staple");
 
 } // namespace test
