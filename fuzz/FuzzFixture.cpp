@@ -1,8 +1,8 @@
 #include "FuzzFixture.h"
 
 #include "KeyDeskServer.h"
-#include "service/Services.h"
 #include "api/StrictJson.h"
+#include "service/Services.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

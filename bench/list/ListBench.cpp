@@ -23,9 +23,8 @@ namespace {
 constexpr int keyCount = 100'000;
 constexpr int runs = 25;
 
-http::Response call(KeyDeskServer &server, const QByteArray &method,
-                    const QString &pathAndQuery, const QByteArray &token,
-                    const QByteArray &body = {})
+http::Response call(KeyDeskServer &server, const QByteArray &method, const QString &pathAndQuery,
+                    const QByteArray &token, const QByteArray &body = {})
 {
     http::Request request;
     request.method = method;

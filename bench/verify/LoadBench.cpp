@@ -65,8 +65,8 @@ struct Response
 QByteArray formatRequest(const QByteArray &method, const QByteArray &path, quint16 port,
                          const Headers &headers, const QByteArray &body)
 {
-    QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
-        + QByteArray::number(port) + "\r\n";
+    QByteArray request =
+        method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\n";
     for (const auto &[name, value] : headers)
         request += name + ": " + value + "\r\n";
     if (!body.isEmpty() || method == "POST")
@@ -102,8 +102,9 @@ std::optional<Response> takeResponse(QByteArray &buffer)
         if (name == "content-length")
             length = value.toLongLong();
         else if (name == "transfer-encoding")
-            fail(QStringLiteral("the server sent Transfer-Encoding: %1; only Content-Length is read")
-                     .arg(QString::fromLatin1(value)));
+            fail(
+                QStringLiteral("the server sent Transfer-Encoding: %1; only Content-Length is read")
+                    .arg(QString::fromLatin1(value)));
         else if (name == "connection")
             response.closes = value.toLower() == "close";
     }
@@ -121,7 +122,9 @@ std::optional<Response> takeResponse(QByteArray &buffer)
 class BlockingConnection
 {
 public:
-    explicit BlockingConnection(quint16 port) : m_port(port) {}
+    explicit BlockingConnection(quint16 port)
+        : m_port(port)
+    { }
 
     Response send(const QByteArray &method, const QByteArray &path, const Headers &headers = {},
                   const QByteArray &body = {})
@@ -195,17 +198,16 @@ int signIns(const QCommandLineParser &parser)
     const quint16 port = portOption(parser, QStringLiteral("port"));
     const int rate = positiveOption(parser, QStringLiteral("rate"), 1000);
     const int seconds = positiveOption(parser, QStringLiteral("seconds"), 3600);
-    const QByteArray body = QJsonDocument(QJsonObject{
-                                              {QStringLiteral("email"),
-                                               parser.value(QStringLiteral("email"))},
-                                              {QStringLiteral("password"),
-                                               parser.value(QStringLiteral("password"))},
-                                          })
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        QJsonDocument(QJsonObject {
+                          {QStringLiteral("email"), parser.value(QStringLiteral("email"))},
+                          {QStringLiteral("password"), parser.value(QStringLiteral("password"))},
+                      })
+            .toJson(QJsonDocument::Compact);
     // A fresh connection per sign-in, closed after its answer: the load stays open-loop however
     // many are in flight (a shared pool would queue them on our side).
-    const QByteArray request = formatRequest("POST", "/v1/sessions", port,
-                                             {{"Connection", "close"}}, body);
+    const QByteArray request =
+        formatRequest("POST", "/v1/sessions", port, {{"Connection", "close"}}, body);
     const int total = rate * seconds;
     const qint64 intervalNs = 1'000'000'000LL / rate;
 
@@ -254,8 +256,8 @@ int signIns(const QCommandLineParser &parser)
             // up, so that no request leaves before its instant (latency counts from it).
             const qint64 waitNs = sent * intervalNs - clock.nsecsElapsed();
             const qint64 waitMs = std::max<qint64>(0, (waitNs + 999'999) / 1'000'000);
-            QTimer::singleShot(std::chrono::milliseconds(waitMs),
-                               Qt::PreciseTimer, &loop, sendNext);
+            QTimer::singleShot(std::chrono::milliseconds(waitMs), Qt::PreciseTimer, &loop,
+                               sendNext);
         } else {
             QTimer::singleShot(signInDrainMs, &loop, [&] {
                 failures[0] += inFlight;
@@ -290,7 +292,8 @@ int revocation(const QCommandLineParser &parser)
     const quint16 portB = portOption(parser, QStringLiteral("port-b"));
     const int keyCount = positiveOption(parser, QStringLiteral("keys"), 10'000);
     const QByteArray organization = parser.value(QStringLiteral("org")).toLatin1();
-    const Headers admin = {{"Authorization", "Bearer " + parser.value(QStringLiteral("token")).toLatin1()}};
+    const Headers admin = {
+        {"Authorization", "Bearer " + parser.value(QStringLiteral("token")).toLatin1()}};
     const QByteArray keysPath = "/v1/organizations/" + organization + "/api-keys";
     BlockingConnection a(portA);
     BlockingConnection b(portB);
@@ -376,13 +379,17 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         QStringLiteral("bench/verify's sign-in load and revocation timing (127.0.0.1 only)."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("signins or revocation"));
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("signins or revocation"));
     parser.addOptions({
-        {QStringLiteral("port"), QStringLiteral("signins: the server's port."), QStringLiteral("port")},
-        {QStringLiteral("email"), QStringLiteral("signins: the account's email."), QStringLiteral("email")},
-        {QStringLiteral("password"), QStringLiteral("signins: its password."), QStringLiteral("password")},
-        {QStringLiteral("rate"), QStringLiteral("signins: sign-ins per second."), QStringLiteral("n"),
-         QStringLiteral("10")},
+        {QStringLiteral("port"), QStringLiteral("signins: the server's port."),
+         QStringLiteral("port")},
+        {QStringLiteral("email"), QStringLiteral("signins: the account's email."),
+         QStringLiteral("email")},
+        {QStringLiteral("password"), QStringLiteral("signins: its password."),
+         QStringLiteral("password")},
+        {QStringLiteral("rate"), QStringLiteral("signins: sign-ins per second."),
+         QStringLiteral("n"), QStringLiteral("10")},
         {QStringLiteral("seconds"), QStringLiteral("signins: for how long."), QStringLiteral("n"),
          QStringLiteral("10")},
         {QStringLiteral("port-a"), QStringLiteral("revocation: the instance that revokes."),
@@ -391,9 +398,10 @@ int main(int argc, char *argv[])
          QStringLiteral("port")},
         {QStringLiteral("token"), QStringLiteral("revocation: an admin session token."),
          QStringLiteral("token")},
-        {QStringLiteral("org"), QStringLiteral("revocation: the organization ID."), QStringLiteral("id")},
-        {QStringLiteral("keys"), QStringLiteral("revocation: how many keys to revoke."), QStringLiteral("n"),
-         QStringLiteral("200")},
+        {QStringLiteral("org"), QStringLiteral("revocation: the organization ID."),
+         QStringLiteral("id")},
+        {QStringLiteral("keys"), QStringLiteral("revocation: how many keys to revoke."),
+         QStringLiteral("n"), QStringLiteral("200")},
     });
     parser.process(app);
     const QStringList positional = parser.positionalArguments();

@@ -976,12 +976,13 @@ void TestHostile::malformedHttp_data()
                                                  << 200 << QString();
     // A Content-Length that is not a number of bytes: refused (RFC 9112 §6.3), no longer read
     // as 0 as Qt's parser does.
-    QTest::newRow("Content-Length: abc") << head + "Content-Length: abc\r\n\r\n" << 400
-                                         << validationFailed;
-    QTest::newRow("Content-Length: -1") << head + "Content-Length: -1\r\n\r\n" << 400
-                                        << validationFailed;
+    QTest::newRow("Content-Length: abc") << head + "Content-Length: abc\r\n\r\n"
+                                         << 400 << validationFailed;
+    QTest::newRow("Content-Length: -1") << head + "Content-Length: -1\r\n\r\n"
+                                        << 400 << validationFailed;
     QTest::newRow("Content-Length overflowing 64 bits")
-        << head + "Content-Length: 99999999999999999999999\r\n\r\n" << 400 << validationFailed;
+        << head + "Content-Length: 99999999999999999999999\r\n\r\n"
+        << 400 << validationFailed;
     // Qt's parser hands over the request and then, at "zz", closes the connection. A route
     // answered on the serving thread still gets its answer out first; a worker-lane route
     // (sign-in) finds the connection gone, which RFC 9112 §6.3 allows for broken framing.
@@ -1039,9 +1040,8 @@ void TestHostile::malformedHttp_data()
     QTest::newRow("negative Content-Length")
         << "POST /v1/sessions HTTP/1.1\r\nContent-Length: -5\r\n\r\n" + smuggled << 400
         << validationFailed;
-    QTest::newRow("empty Content-Length")
-        << "POST /v1/sessions HTTP/1.1\r\nContent-Length:\r\n\r\n" + smuggled << 400
-        << validationFailed;
+    QTest::newRow("empty Content-Length") << "POST /v1/sessions HTTP/1.1\r\nContent-Length:\r\n\r\n"
+            + smuggled << 400 << validationFailed;
     QTest::newRow("a coding before chunked")
         << QByteArray("POST /v1/sessions HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
                       "0\r\n\r\n")
