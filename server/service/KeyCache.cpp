@@ -66,14 +66,6 @@ void KeyCache::invalidateOrganization(const QString &organizationId)
     }
 }
 
-void KeyCache::invalidateAll()
-{
-    std::lock_guard lock(m_mutex);
-    bumpEpoch();
-    m_byHash.clear();
-    m_hashById.clear();
-}
-
 void KeyCache::setTrusted(bool trusted)
 {
     std::lock_guard lock(m_mutex);

@@ -57,7 +57,6 @@ public:
 
     void invalidateKey(const QString &keyId);
     void invalidateOrganization(const QString &organizationId);
-    void invalidateAll();
 
     void setTrusted(bool trusted);
     bool trusted() const { return m_trusted.load(std::memory_order_acquire); }
